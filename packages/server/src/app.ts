@@ -1,0 +1,86 @@
+import Fastify from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { newId } from '@boltz/shared';
+import type { Storage } from '@boltz/storage';
+import { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
+import { LastUsedTracker } from './auth/last-used.ts';
+import { RateLimiter } from './auth/rate-limiter.ts';
+import type { ServerConfig } from './config.ts';
+import { ErrorBody } from './schemas/common.ts';
+import { installAuthentication } from './plugins/authentication.ts';
+import { installErrorHandler } from './plugins/error-handler.ts';
+import { installJsonBodyParser } from './plugins/json-body.ts';
+import { installOpenApi } from './plugins/openapi.ts';
+import { installHealthRoutes, type Readiness, requestIdFrom } from './plugins/operability.ts';
+import { installValidation, parseQuery } from './plugins/validation.ts';
+import { ROUTES } from './routes/index.ts';
+import type { App, Services } from './services.ts';
+
+export interface BuildAppOptions {
+  config: ServerConfig;
+  storage: Storage;
+  now?: () => Date;
+  /** Pino logger options, or false to silence logs (tests). */
+  logger?: boolean | Record<string, unknown>;
+}
+
+export interface BuiltApp {
+  app: App;
+  services: Services;
+  readiness: Readiness;
+}
+
+/** `TRUST_PROXY=2`: trust the nearest two hops of `X-Forwarded-For`. */
+function hopCount(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
+  const { config, storage } = options;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      // Credentials must never reach the logs.
+      redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
+    },
+    trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], () => newId('req_')),
+    requestIdHeader: false,
+    routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    ajv: { customOptions: { strict: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const services: Services = {
+    config,
+    storage,
+    authenticator: new ApiKeyAuthenticator(storage, config.keyCacheTtlMs),
+    lastUsed: new LastUsedTracker(storage, config.lastUsedFlushMs),
+    now: options.now ?? (() => new Date()),
+  };
+  const readiness: Readiness = { shuttingDown: false };
+  app.decorate('services', services);
+
+  app.addSchema(ErrorBody);
+  installValidation(app);
+  installJsonBodyParser(app, config.bodyLimitBytes);
+  installErrorHandler(app, config.bodyLimitBytes);
+  installAuthentication(app, {
+    authenticator: services.authenticator,
+    rateLimiter: new RateLimiter(config.rateLimit.max, config.rateLimit.windowSeconds),
+    lastUsed: services.lastUsed,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await installOpenApi(app);
+  installHealthRoutes(app, storage, readiness);
+  for (const route of ROUTES) route(app);
+
+  app.addHook('onReady', async () => services.lastUsed.start());
+  app.addHook('preClose', async () => {
+    readiness.shuttingDown = true;
+  });
+  app.addHook('onClose', async () => services.lastUsed.stop());
+  return { app, services, readiness };
+}

@@ -1,0 +1,68 @@
+import { join, resolve } from 'node:path';
+
+/** Every setting comes from the environment (README "Configuration"); defaults suit local use. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  logLevel: string;
+  /** Fastify `trustProxy`: false, true, a hop count, or a list of proxy addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
+  rateLimit: { max: number; windowSeconds: number };
+  keyCacheTtlMs: number;
+  lastUsedFlushMs: number;
+  bodyLimitBytes: number;
+  bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string };
+  cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function trustProxy(raw: string | undefined): ServerConfig['trustProxy'] {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((part) => part.trim()).filter(Boolean);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = resolve(env.BOLTZ_DATA_DIR || './data');
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    dataDir,
+    databaseUrl: env.DATABASE_URL || join(dataDir, 'boltz.sqlite'),
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    rateLimit: {
+      max: integer(env, 'RATE_LIMIT_MAX', 600, 1, 1_000_000_000),
+      windowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400),
+    },
+    keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5_000, 0, 600_000),
+    lastUsedFlushMs: integer(env, 'LAST_USED_FLUSH_MS', 30_000, 100, 600_000),
+    bodyLimitBytes: 50 * 1024 * 1024,
+    bootstrap: {
+      adminKey: env.BOLTZ_BOOTSTRAP_ADMIN_KEY || undefined,
+      testAdminKey: env.BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY || undefined,
+      organizationName: env.BOLTZ_ORGANIZATION_NAME || 'Default organization',
+    },
+    cliVersion: {
+      latest: env.BOLTZ_CLI_LATEST_VERSION || '0.1.0',
+      minimumSupported: env.BOLTZ_CLI_MINIMUM_VERSION || '0.0.0',
+      message: env.BOLTZ_CLI_MESSAGE || null,
+      installMacosLinux: env.BOLTZ_CLI_INSTALL_MACOS_LINUX || 'npm install -g @boltz/cli',
+      installWindows: env.BOLTZ_CLI_INSTALL_WINDOWS || 'npm install -g @boltz/cli',
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { Command, Option } from 'commander';
+import type { Mode } from '@boltz/shared';
+import { openStorage } from '@boltz/storage';
+import { buildApp } from './app.ts';
+import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
+import { ConfigError, loadConfig } from './config.ts';
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage({ url: config.databaseUrl });
+  await storage.migrate();
+  const created = await bootstrapIfEmpty(storage, config);
+  if (created) {
+    const generated = !config.bootstrap.adminKey && !config.bootstrap.testAdminKey;
+    process.stdout.write(`${formatKeyAnnouncement(created, generated)}\n`);
+  }
+
+  const { app } = await buildApp({ config, storage });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await storage.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ host: config.host, port: config.port });
+}
+
+async function migrate(): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage({ url: config.databaseUrl });
+  const applied = await storage.migrate();
+  process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Database is up to date.\n');
+  await storage.close();
+}
+
+async function mintAdminKey(options: { mode: Mode; name?: string; organization?: string }): Promise<void> {
+  const config = loadConfig();
+  const storage = openStorage({ url: config.databaseUrl });
+  await storage.migrate();
+  try {
+    const created = await createAdminKey(storage, { mode: options.mode, name: options.name, organizationId: options.organization });
+    process.stderr.write(`Created ${created.mode} admin key ${created.id} for organization ${created.organizationId}. It is shown only once:\n`);
+    process.stdout.write(`${created.key}\n`);
+  } finally {
+    await storage.close();
+  }
+}
+
+const program = new Command('boltz-server')
+  .description('The Boltz compute API server. Configuration comes from environment variables (see README).')
+  .showHelpAfterError();
+program.command('serve', { isDefault: true }).description('Migrate the database, bootstrap it on first start, and serve the API').action(serve);
+program.command('migrate').description('Apply pending database migrations and exit').action(migrate);
+program
+  .command('admin-key')
+  .description('Manage admin API keys from the server host')
+  .command('create')
+  .description('Mint a new admin key (recovery when keys are lost) and print it once')
+  .addOption(new Option('--mode <mode>', 'key mode').choices(['live', 'test']).default('live'))
+  .option('--name <name>', 'key name')
+  .option('--organization <id>', 'organization id (default: the first organization)')
+  .action(mintAdminKey);
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`boltz-server: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`boltz-server: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

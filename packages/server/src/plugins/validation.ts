@@ -1,0 +1,85 @@
+import AjvModule, { type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
+import { parse as parseQueryString } from 'node:querystring';
+import { badRequest, type ErrorDetails } from '../errors.ts';
+
+const Ajv = AjvModule.default ?? AjvModule;
+const addFormats = addFormatsModule.default ?? addFormatsModule;
+
+function newAjv(forParameters: boolean) {
+  // Bodies are strict: a string where a number belongs is a client bug, reported as 400.
+  // Query strings and path parameters only carry text, so those are coerced.
+  const ajv = new Ajv({
+    coerceTypes: forParameters ? 'array' : false,
+    useDefaults: forParameters,
+    removeAdditional: false,
+    allErrors: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** `/input/entities/1/chain_ids/0` → `input.entities[1].chain_ids[0]` (spec/API.md §3.1). */
+export function inputPath(instancePath: string, child?: string): string {
+  const segments = instancePath.split('/').slice(1);
+  if (child !== undefined) segments.push(child);
+  let path = '';
+  for (const raw of segments) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    path += /^\d+$/.test(segment) ? `[${segment}]` : path ? `.${segment}` : segment;
+  }
+  return path;
+}
+
+function describe(error: ErrorObject): [string, string] {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return [inputPath(error.instancePath, String(params.missingProperty)), 'is required'];
+    case 'additionalProperties':
+      return [inputPath(error.instancePath, String(params.additionalProperty)), 'is not a recognised field'];
+    case 'const':
+      return [inputPath(error.instancePath), `must be ${JSON.stringify(params.allowedValue)}`];
+    case 'enum':
+      return [inputPath(error.instancePath), `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`];
+    default:
+      return [inputPath(error.instancePath), error.message ?? 'is invalid'];
+  }
+}
+
+export function validationFailure(errors: ErrorObject[], part: string) {
+  const details: ErrorDetails = {};
+  for (const error of errors) {
+    const [path, message] = describe(error);
+    details[path || part] ??= message;
+  }
+  const [firstPath, firstMessage] = Object.entries(details)[0];
+  return badRequest(`${firstPath} ${firstMessage}`, details);
+}
+
+/**
+ * Query strings: `key=` means absent, and `key[]` is the same parameter as `key` (the SDKs
+ * percent-encode the brackets; spec/API.md §1.1).
+ */
+export function parseQuery(text: string): Record<string, string | string[]> {
+  const parsed = parseQueryString(text);
+  const out: Record<string, string | string[]> = {};
+  for (const [rawKey, value] of Object.entries(parsed)) {
+    const key = rawKey.endsWith('[]') ? rawKey.slice(0, -2) : rawKey;
+    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => v !== undefined && v !== '');
+    if (values.length === 0) continue;
+    const previous = out[key];
+    const merged = previous === undefined ? values : [...(Array.isArray(previous) ? previous : [previous]), ...values];
+    out[key] = merged.length === 1 ? merged[0] : merged;
+  }
+  return out;
+}
+
+export function installValidation(app: FastifyInstance): void {
+  const bodyAjv = newAjv(false);
+  const parameterAjv = newAjv(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : parameterAjv).compile(schema));
+  app.setSchemaErrorFormatter((errors, dataVar) => validationFailure(errors as ErrorObject[], dataVar));
+}

@@ -1,0 +1,29 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Storage } from '@boltz/storage';
+import type { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
+import type { LastUsedTracker } from './auth/last-used.ts';
+import type { ServerConfig } from './config.ts';
+
+/** What routes may use; it arrives on the Fastify instance, never as a module singleton. */
+export interface Services {
+  config: ServerConfig;
+  storage: Storage;
+  authenticator: ApiKeyAuthenticator;
+  lastUsed: LastUsedTracker;
+  now: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;

@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely';
+import { type DatabaseHandle, type OpenDatabaseOptions, migrateToLatest, openDatabase } from './database.ts';
+import { ApiKeyStore } from './queries/api-keys.ts';
+import { OrganizationStore } from './queries/organizations.ts';
+import { WorkspaceStore } from './queries/workspaces.ts';
+import type { Database } from './schema.ts';
+
+export * from './database.ts';
+export * from './pagination.ts';
+export * from './schema.ts';
+export * from './scope.ts';
+export type { ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
+export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
+
+/** The storage layer: one store per aggregate, each with one method per question asked of it. */
+export class Storage {
+  readonly organizations: OrganizationStore;
+  readonly workspaces: WorkspaceStore;
+  readonly apiKeys: ApiKeyStore;
+
+  constructor(private readonly handle: DatabaseHandle) {
+    this.organizations = new OrganizationStore(handle.db);
+    this.workspaces = new WorkspaceStore(handle.db);
+    this.apiKeys = new ApiKeyStore(handle.db);
+  }
+
+  get db(): Kysely<Database> {
+    return this.handle.db;
+  }
+
+  get dialect() {
+    return this.handle.dialect;
+  }
+
+  migrate(): Promise<string[]> {
+    return migrateToLatest(this.handle.db);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+export function openStorage(options: OpenDatabaseOptions): Storage {
+  return new Storage(openDatabase(options));
+}

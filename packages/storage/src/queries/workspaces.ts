@@ -1,0 +1,120 @@
+import { type Kysely, sql } from 'kysely';
+import { type CursorPage, type CursorParams, paginateById } from '../pagination.ts';
+import type { Database, SpendingLimitsTable, WorkspacesTable } from '../schema.ts';
+import type { OrganizationScope } from '../scope.ts';
+
+export type WorkspaceRow = WorkspacesTable;
+export type WorkspacePatch = Partial<Pick<WorkspacesTable, 'name' | 'retention_unit' | 'retention_value'>>;
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+export class WorkspaceStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: WorkspaceRow, spendingLimit?: SpendingLimitsTable): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('workspaces').values(row).execute();
+      if (spendingLimit) await trx.insertInto('spending_limits').values(spendingLimit).execute();
+    });
+  }
+
+  async find(scope: OrganizationScope, id: string): Promise<WorkspaceRow | undefined> {
+    return this.db
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('organization_id', '=', scope.organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async findDefault(scope: OrganizationScope): Promise<WorkspaceRow | undefined> {
+    return this.db
+      .selectFrom('workspaces')
+      .selectAll()
+      .where('organization_id', '=', scope.organizationId)
+      .where('is_default', '=', 1)
+      .executeTakeFirst();
+  }
+
+  async list(
+    scope: OrganizationScope,
+    filter: { namePrefix?: string },
+    page: CursorParams,
+  ): Promise<CursorPage<WorkspaceRow>> {
+    let query = this.db.selectFrom('workspaces').selectAll().where('organization_id', '=', scope.organizationId);
+    if (filter.namePrefix) {
+      const pattern = `${escapeLike(filter.namePrefix.toLowerCase())}%`;
+      query = query.where(sql<boolean>`name_lower like ${pattern} escape '\\'`);
+    }
+    return paginateById(query, 'id', page, 'newest_first');
+  }
+
+  async update(scope: OrganizationScope, id: string, patch: WorkspacePatch, now: string): Promise<WorkspaceRow | undefined> {
+    const values: Partial<WorkspacesTable> = { ...patch, updated_at: now };
+    if ('name' in patch) values.name_lower = patch.name === null || patch.name === undefined ? null : patch.name.toLowerCase();
+    await this.db
+      .updateTable('workspaces')
+      .set(values)
+      .where('organization_id', '=', scope.organizationId)
+      .where('id', '=', id)
+      .execute();
+    return this.find(scope, id);
+  }
+
+  /** Irreversible; archiving twice keeps the first timestamp. */
+  async archive(scope: OrganizationScope, id: string, now: string): Promise<WorkspaceRow | undefined> {
+    await this.db
+      .updateTable('workspaces')
+      .set({ archived_at: now, updated_at: now })
+      .where('organization_id', '=', scope.organizationId)
+      .where('id', '=', id)
+      .where('archived_at', 'is', null)
+      .execute();
+    return this.find(scope, id);
+  }
+
+  async findSpendingLimit(workspaceId: string): Promise<SpendingLimitsTable | undefined> {
+    return this.db.selectFrom('spending_limits').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+  }
+
+  /** Tracking starts when a limit is first set, so replacing keeps `tracking_started_at`. */
+  async upsertSpendingLimit(workspaceId: string, limitMilliUsd: number, now: string): Promise<SpendingLimitsTable> {
+    await this.db
+      .insertInto('spending_limits')
+      .values({
+        workspace_id: workspaceId,
+        limit_milli_usd: limitMilliUsd,
+        tracking_started_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ limit_milli_usd: limitMilliUsd, updated_at: now }))
+      .execute();
+    const row = await this.findSpendingLimit(workspaceId);
+    if (!row) throw new Error(`spending limit of ${workspaceId} vanished after upsert`);
+    return row;
+  }
+
+  /** Live usage settled since the limit was first set (spending limits count live usage only). */
+  async accruedMilliUsd(workspaceId: string, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('usage_ledger')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('cost_milli_usd'), eb.lit(0)).as('total'))
+      .where('workspace_id', '=', workspaceId)
+      .where('mode', '=', 'live')
+      .where('settled_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  async reservedMilliUsd(workspaceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('spending_reservations')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_milli_usd'), eb.lit(0)).as('total'))
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+}
