@@ -1,0 +1,78 @@
+import initRDKitModuleUntyped, { type MainModule as RDKitModule } from '@rdkit/rdkit';
+
+/**
+ * RDKit (WebAssembly): the field's standard toolkit for SMILES parsing and descriptors.
+ * Initialising the module takes ~150 ms, so it is loaded once per process and shared.
+ */
+export interface MoleculeAtom {
+  element: string;
+  x: number;
+  y: number;
+}
+
+export interface ParsedMolecule {
+  canonicalSmiles: string;
+  heavyAtomCount: number;
+  /** RDKit's descriptor set (`exactmw`, `CrippenClogP`, `tpsa`, `NumHBD`, …). */
+  descriptors: Record<string, number>;
+  /** Heavy atoms in input order with 2D depiction coordinates (Å-like units). */
+  atoms: MoleculeAtom[];
+}
+
+export interface Chemistry {
+  readonly rdkitVersion: string;
+  /** Null when RDKit cannot parse or sanitise the SMILES. */
+  parseSmiles(smiles: string): ParsedMolecule | null;
+}
+
+// The package's default export is typed as a module namespace; it is the factory function.
+const initRDKitModule = initRDKitModuleUntyped as unknown as () => Promise<RDKitModule>;
+
+let loading: Promise<Chemistry> | undefined;
+
+export function loadChemistry(): Promise<Chemistry> {
+  loading ??= initRDKitModule().then((rdkit) => new RdkitChemistry(rdkit));
+  return loading as Promise<Chemistry>;
+}
+
+function atomsFromMolblock(molblock: string): MoleculeAtom[] {
+  const lines = molblock.split('\n');
+  const counts = lines[3] ?? '';
+  const atomCount = Number(counts.slice(0, 3));
+  const atoms: MoleculeAtom[] = [];
+  for (let i = 0; i < atomCount; i++) {
+    const line = lines[4 + i];
+    const element = line.slice(31, 34).trim();
+    if (element === 'H') continue;
+    atoms.push({ element, x: Number(line.slice(0, 10)), y: Number(line.slice(10, 20)) });
+  }
+  return atoms;
+}
+
+class RdkitChemistry implements Chemistry {
+  readonly rdkitVersion: string;
+
+  constructor(private readonly rdkit: RDKitModule) {
+    this.rdkitVersion = rdkit.version();
+  }
+
+  parseSmiles(smiles: string): ParsedMolecule | null {
+    // get_mol returns null (or an invalid handle) for unparseable input and logs to stderr;
+    // an empty string would parse as an empty molecule, which is not a molecule.
+    if (!smiles.trim()) return null;
+    const mol = this.rdkit.get_mol(smiles);
+    if (!mol) return null;
+    try {
+      if (!mol.is_valid()) return null;
+      const descriptors = JSON.parse(mol.get_descriptors()) as Record<string, number>;
+      return {
+        canonicalSmiles: mol.get_smiles(),
+        heavyAtomCount: descriptors.NumHeavyAtoms,
+        descriptors,
+        atoms: atomsFromMolblock(mol.get_molblock()),
+      };
+    } finally {
+      mol.delete();
+    }
+  }
+}
