@@ -1,64 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import Boltz from 'boltz-api';
-import pg from 'pg';
-import { openStorage, type Storage } from '@boltz/storage';
+import type { Storage } from '@boltz/storage';
+import { openTestDatabase } from '../../storage/test/test-database.ts';
 import { buildApp, type BuiltApp } from '../src/app.ts';
 import { bootstrapIfEmpty } from '../src/bootstrap.ts';
 import { loadConfig, type ServerConfig } from '../src/config.ts';
 
 /**
  * A real server on a real port with a real database for one test file. The dialect comes from
- * BOLTZ_TEST_DIALECT (`sqlite`, the default, or `postgres`); PostgreSQL tests get a schema of
- * their own in BOLTZ_TEST_POSTGRES_URL so that files can run in parallel.
+ * BOLTZ_TEST_DIALECT (`sqlite`, the default, or `postgres`); see the storage package's
+ * test-database.ts, which gives each PostgreSQL test file a schema of its own.
  */
-export const TEST_DIALECT = process.env.BOLTZ_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
-export const TEST_POSTGRES_URL = process.env.BOLTZ_TEST_POSTGRES_URL || 'postgres://postgres@127.0.0.1:5432/test';
-
-export interface TestDatabase {
-  storage: Storage;
-  url: string;
-  schema?: string;
-  dispose(): Promise<void>;
-}
-
-export async function openTestDatabase(): Promise<TestDatabase> {
-  if (TEST_DIALECT === 'postgres') {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-    const storage = openStorage({ url: TEST_POSTGRES_URL, schema, poolSize: 5 });
-    await storage.migrate();
-    return {
-      storage,
-      url: TEST_POSTGRES_URL,
-      schema,
-      async dispose() {
-        await storage.close();
-        const cleanup = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await cleanup.connect();
-        await cleanup.query(`drop schema ${schema} cascade`);
-        await cleanup.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'boltz-test-'));
-  const url = join(dir, 'boltz.sqlite');
-  const storage = openStorage({ url });
-  await storage.migrate();
-  return {
-    storage,
-    url,
-    async dispose() {
-      await storage.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export {
+  TEST_DIALECT,
+  TEST_POSTGRES_URL,
+  type TestDatabase,
+  createTestDatabaseLocation,
+  openTestDatabase,
+} from '../../storage/test/test-database.ts';
 
 export interface TestServer extends BuiltApp {
   baseURL: string;
