@@ -7,15 +7,20 @@ import { badRequest, type ErrorDetails } from '../errors.ts';
 const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
-function newAjv(forParameters: boolean) {
+/** Exported so that schema tests compile request schemas exactly as the server does. */
+export function newAjv(forParameters: boolean) {
   // Bodies are strict: a string where a number belongs is a client bug, reported as 400.
   // Query strings and path parameters only carry text, so those are coerced.
+  // `discriminator`: unions tagged by `type` (`oneOf` + `discriminator`) validate only the
+  // variant the tag names, so an error points inside it (`input.entities[1].chain_ids[0]`)
+  // instead of listing every variant's complaints.
   const ajv = new Ajv({
     coerceTypes: forParameters ? 'array' : false,
     useDefaults: forParameters,
     removeAdditional: false,
     allErrors: false,
     strict: false,
+    discriminator: true,
   });
   addFormats(ajv);
   return ajv;
@@ -44,6 +49,21 @@ function describe(error: ErrorObject): [string, string] {
       return [inputPath(error.instancePath), `must be ${JSON.stringify(params.allowedValue)}`];
     case 'enum':
       return [inputPath(error.instancePath), `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`];
+    // Limits in words a client can act on, e.g. `input.molecules must contain at most 128 items` (spec/API.md §3.1).
+    case 'maxItems':
+      return [inputPath(error.instancePath), `must contain at most ${params.limit} items`];
+    case 'minItems':
+      return [inputPath(error.instancePath), `must contain at least ${params.limit} ${params.limit === 1 ? 'item' : 'items'}`];
+    case 'maxLength':
+      return [inputPath(error.instancePath), `must be at most ${params.limit} characters long`];
+    case 'minLength':
+      return [inputPath(error.instancePath), params.limit === 1 ? 'must not be empty' : `must be at least ${params.limit} characters long`];
+    case 'maximum':
+      return [inputPath(error.instancePath), `must be at most ${params.limit}`];
+    case 'minimum':
+      return [inputPath(error.instancePath), `must be at least ${params.limit}`];
+    case 'exclusiveMinimum':
+      return [inputPath(error.instancePath), `must be greater than ${params.limit}`];
     default:
       return [inputPath(error.instancePath), error.message ?? 'is invalid'];
   }
