@@ -1,5 +1,7 @@
 import initRDKitModuleUntyped, { type MainModule as RDKitModule } from '@rdkit/rdkit';
 
+export * from './ccd.ts';
+
 /**
  * RDKit (WebAssembly): the field's standard toolkit for SMILES parsing and descriptors.
  * Initialising the module takes ~150 ms, so it is loaded once per process and shared.

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lookupCcd } from './index.ts';
+
+const heavyAtomCount = (code: string) => lookupCcd(code)?.atoms.length;
+
+describe('lookupCcd', () => {
+  it('knows common ligands and cofactors with their CCD heavy-atom counts', () => {
+    // Heavy-atom counts as in the CCD.
+    const expected: Record<string, number> = { ATP: 31, ADP: 27, GTP: 32, SAH: 26, SAM: 27, HEM: 43, NAD: 44, FAD: 53, COA: 48, EOH: 3 };
+    for (const [code, count] of Object.entries(expected)) assert.equal(heavyAtomCount(code), count, code);
+  });
+
+  it('names atoms with the CCD atom ids, primes included', () => {
+    const atp = lookupCcd('ATP')!;
+    assert.equal(atp.name, "ADENOSINE-5'-TRIPHOSPHATE");
+    const names = atp.atoms.map((a) => a.name);
+    for (const name of ['PG', 'O1G', 'PA', "O5'", "C1'", 'N9', 'N6']) assert.ok(names.includes(name), name);
+    assert.deepEqual(atp.atoms.find((a) => a.name === 'PG'), { name: 'PG', element: 'P' });
+  });
+
+  it('has ions as one atom with an upper-case element symbol', () => {
+    for (const code of ['MG', 'ZN', 'CA', 'NA', 'CL', 'K', 'MN', 'FE']) {
+      assert.deepEqual(lookupCcd(code)!.atoms, [{ name: code, element: code }], code);
+    }
+    assert.deepEqual(lookupCcd('IOD')!.atoms, [{ name: 'I', element: 'I' }]);
+  });
+
+  it('has modified residues and glycan sugars with the atoms that bonds refer to', () => {
+    assert.deepEqual(lookupCcd('MSE')!.atoms.find((a) => a.name === 'SE'), { name: 'SE', element: 'SE' });
+    assert.ok(lookupCcd('SEP')!.atoms.some((a) => a.name === 'P'));
+    for (const code of ['NAG', 'MAN', 'BMA', 'GAL', 'FUC', 'SIA', 'GLC']) {
+      const names = lookupCcd(code)!.atoms.map((a) => a.name);
+      assert.ok(names.includes('C1') && names.includes('O4'), code);
+    }
+    assert.ok(lookupCcd('NAG')!.atoms.some((a) => a.name === 'N2'));
+  });
+
+  it('lists the backbone atoms of every standard amino acid, OXT included', () => {
+    for (const code of 'ALA ARG ASN ASP CYS GLN GLU GLY HIS ILE LEU LYS MET PHE PRO SER THR TRP TYR VAL'.split(' ')) {
+      const names = lookupCcd(code)!.atoms.map((a) => a.name);
+      for (const backbone of ['N', 'CA', 'C', 'O', 'OXT']) assert.ok(names.includes(backbone), `${code} ${backbone}`);
+    }
+    assert.equal(heavyAtomCount('TRP'), 15);
+  });
+
+  it('holds heavy atoms only and no water', () => {
+    assert.equal(lookupCcd('HOH'), undefined);
+    for (const code of ['ATP', 'NAG', 'ALA', 'A', 'DT', 'STI']) {
+      assert.ok(lookupCcd(code)!.atoms.every((a) => a.element !== 'H'), code);
+    }
+  });
+
+  it('answers undefined for codes outside the table, lower case, and object keys', () => {
+    for (const code of ['ZZZ', 'atp', '', 'constructor', 'toString']) assert.equal(lookupCcd(code), undefined, code);
+  });
+});
