@@ -7,15 +7,35 @@ export interface ApiKeyPrincipal {
   readonly keyType: KeyType;
   readonly mode: Mode;
   readonly organizationId: string;
-  /** Null for admin keys, which act across the organization. */
+  /** The one workspace a workspace key is confined to; null for admin keys. */
   readonly workspaceId: string | null;
 }
 
-export type Principal = ApiKeyPrincipal;
+/**
+ * A signed-in person (OAuth Bearer token, spec/API.md §2.1): always live mode, acting in the
+ * organization selected by `X-Boltz-Organization-Id`. Role `admin` has admin-key rights;
+ * `member` has workspace-key rights in every non-archived workspace, so neither is confined
+ * to one workspace.
+ */
+export interface UserPrincipal {
+  readonly kind: 'user';
+  readonly userId: string;
+  readonly role: 'admin' | 'member';
+  readonly mode: 'live';
+  readonly organizationId: string;
+  readonly workspaceId: null;
+}
+
+export type Principal = ApiKeyPrincipal | UserPrincipal;
 
 /** `public`: no credential; `any`: any valid credential; `admin`: admin rights in the organization. */
 export type Access = 'public' | 'any' | 'admin';
 
 export function isAdmin(principal: Principal): boolean {
-  return principal.keyType === 'admin';
+  return principal.kind === 'api_key' ? principal.keyType === 'admin' : principal.role === 'admin';
+}
+
+/** The key that rate limits and usage tracking count a caller under. */
+export function principalId(principal: Principal): string {
+  return principal.kind === 'api_key' ? principal.apiKeyId : principal.userId;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeyAuthenticator } from '../auth/api-key-authenticator.ts';
 import type { LastUsedTracker } from '../auth/last-used.ts';
-import { type Access, type Principal, isAdmin } from '../auth/principal.ts';
+import { type Access, type Principal, isAdmin, principalId } from '../auth/principal.ts';
 import type { RateLimiter } from '../auth/rate-limiter.ts';
 import { forbidden, rateLimited, unauthorized } from '../errors.ts';
 
@@ -14,21 +14,31 @@ declare module 'fastify' {
   }
 }
 
-/** `x-api-key` wins over `Authorization`; a Bearer value starting `sk_bc_` is an API key. */
-export function apiKeyFromHeaders(headers: FastifyRequest['headers']): string | undefined {
-  const header = headers['x-api-key'];
-  const apiKey = Array.isArray(header) ? header[0] : header;
-  if (apiKey) return apiKey.trim();
-  const authorization = headers.authorization;
-  if (!authorization) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  return match?.[1];
+/** Verifies OAuth access tokens (Bearer values that are not API keys). */
+export interface UserTokenAuthenticator {
+  authenticate(token: string, selectedOrganizationId: string | undefined): Promise<Principal>;
 }
 
 interface AuthenticationDeps {
   authenticator: ApiKeyAuthenticator;
+  userTokens?: UserTokenAuthenticator;
   rateLimiter: RateLimiter;
   lastUsed: LastUsedTracker;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return (Array.isArray(value) ? value[0] : value)?.trim() || undefined;
+}
+
+/** `x-api-key` wins; a Bearer value is an API key when it looks like one, else an OAuth token. */
+async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): Promise<Principal> {
+  const apiKey = header(request, 'x-api-key');
+  if (apiKey) return deps.authenticator.authenticate(apiKey, request.ip);
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
+  if (!bearer) throw unauthorized();
+  if (bearer.startsWith('sk_bc_') || !deps.userTokens) return deps.authenticator.authenticate(bearer, request.ip);
+  return deps.userTokens.authenticate(bearer, header(request, 'x-boltz-organization-id'));
 }
 
 /**
@@ -36,7 +46,7 @@ interface AuthenticationDeps {
  * (403); each route declares its `access` and nothing else re-checks it.
  */
 export function installAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
-  app.decorateRequest('principal', null as unknown as Principal);
+  app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.routeOptions.url;
     if (!url) return;
@@ -44,17 +54,15 @@ export function installAuthentication(app: FastifyInstance, deps: Authentication
     const access = request.routeOptions.config.access ?? (url.startsWith('/compute/') ? 'any' : 'public');
     if (access === 'public') return;
 
-    const rawKey = apiKeyFromHeaders(request.headers);
-    if (!rawKey) throw unauthorized();
-    const principal = await deps.authenticator.authenticate(rawKey, request.ip);
+    const principal = await authenticate(request, deps);
 
-    const decision = deps.rateLimiter.take(principal.apiKeyId);
+    const decision = deps.rateLimiter.take(principalId(principal));
     reply.header('x-ratelimit-limit', decision.limit);
     reply.header('x-ratelimit-remaining', decision.remaining);
     reply.header('x-ratelimit-reset', decision.resetAt);
     if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
 
-    deps.lastUsed.record(principal.apiKeyId, new Date().toISOString());
+    if (principal.kind === 'api_key') deps.lastUsed.record(principal.apiKeyId, new Date().toISOString());
     if (access === 'admin' && !isAdmin(principal)) throw forbidden('This endpoint requires an admin API key');
     request.principal = principal;
   });
