@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { type DatabaseHandle, type OpenDatabaseOptions, migrateToLatest, openDatabase } from './database.ts';
 import { ApiKeyStore } from './queries/api-keys.ts';
+import { FileStore } from './queries/files.ts';
+import { JobStore } from './queries/jobs.ts';
 import { OrganizationStore } from './queries/organizations.ts';
 import { WorkspaceStore } from './queries/workspaces.ts';
 import type { Database } from './schema.ts';
@@ -9,6 +11,10 @@ export * from './database.ts';
 export * from './pagination.ts';
 export * from './schema.ts';
 export * from './scope.ts';
+export * from './blobs/blob-store.ts';
+export { LocalBlobStore, localBlobStoreIn } from './blobs/local-blob-store.ts';
+export { FileStore, type FileRow } from './queries/files.ts';
+export { JobStore, isUniqueViolation, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow } from './queries/jobs.ts';
 export type { ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
 export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
 
@@ -17,11 +23,15 @@ export class Storage {
   readonly organizations: OrganizationStore;
   readonly workspaces: WorkspaceStore;
   readonly apiKeys: ApiKeyStore;
+  readonly jobs: JobStore;
+  readonly files: FileStore;
 
   constructor(private readonly handle: DatabaseHandle) {
     this.organizations = new OrganizationStore(handle.db);
     this.workspaces = new WorkspaceStore(handle.db);
     this.apiKeys = new ApiKeyStore(handle.db);
+    this.jobs = new JobStore(handle.db, handle.dialect);
+    this.files = new FileStore(handle.db);
   }
 
   get db(): Kysely<Database> {

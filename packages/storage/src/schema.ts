@@ -67,7 +67,61 @@ export interface SpendingReservationsTable {
   created_at: string;
 }
 
+export type JobMode = 'live' | 'test';
+export type PredictionKind = 'structure_and_binding' | 'adme';
+export type PredictionStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+
+/** A prediction job and, through `status`/`run_after`/`lease_*`, its queue entry. */
+export interface PredictionJobsTable {
+  id: string;
+  kind: PredictionKind;
+  organization_id: string;
+  workspace_id: string;
+  mode: JobMode;
+  status: PredictionStatus;
+  model: string;
+  version: string;
+  /** JSON text; uploaded files appear as `{file_id, filename, media_type, size}` references. */
+  input: string | null;
+  /** JSON text: `{ "<input path>": "<file id>" }`, what the engine reads as decoded input files. */
+  input_files: string | null;
+  output: string | null;
+  error: string | null;
+  idempotency_key: string | null;
+  /** SHA-256 of the canonical request body, to tell an idempotent retry from a conflict. */
+  request_fingerprint: string;
+  /** Quoted at start; charged on success (ENGINE.md §9 "Settlement"). */
+  billed_units: number;
+  cost_milli_usd: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  expires_at: string | null;
+  data_deleted_at: string | null;
+  run_after: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  attempts: Generated<number>;
+}
+
+export interface FilesTable {
+  id: string;
+  job_id: string;
+  organization_id: string;
+  workspace_id: string;
+  /** `input`: uploaded by the client; `output`: written by an engine. */
+  role: 'input' | 'output';
+  filename: string;
+  media_type: string;
+  size: number;
+  storage_key: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+
 export interface Database {
+  prediction_jobs: PredictionJobsTable;
+  files: FilesTable;
   usage_ledger: UsageLedgerTable;
   spending_reservations: SpendingReservationsTable;
   organizations: OrganizationsTable;

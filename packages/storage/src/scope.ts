@@ -5,3 +5,17 @@
 export interface OrganizationScope {
   readonly organizationId: string;
 }
+
+/**
+ * Scope of job reads and writes: a key only ever sees jobs of its own mode (decision e), and a
+ * workspace key only those of its workspace. `workspaceId` absent = across the organization.
+ */
+export interface JobScope extends OrganizationScope {
+  readonly mode: 'live' | 'test';
+  readonly workspaceId?: string;
+}
+
+/** A scope narrowed to one workspace: where jobs are created and listed. */
+export interface WorkspaceJobScope extends JobScope {
+  readonly workspaceId: string;
+}

@@ -1,0 +1,21 @@
+import type { Readable } from 'node:stream';
+
+/** Inclusive byte range, as HTTP `Range: bytes=start-end` states it. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Where file bytes live (result files, uploaded inputs). The database says which files exist;
+ * the blob store only keeps bytes under opaque keys. A local folder by default; an
+ * S3-compatible implementation can take its place at scale (DESIGN.md).
+ */
+export interface BlobStore {
+  /** Atomic: readers see the whole blob or none of it. */
+  put(key: string, data: Buffer): Promise<void>;
+  read(key: string, range?: ByteRange): Readable;
+  readAll(key: string): Promise<Buffer>;
+  /** Missing keys are ignored (deleting twice is harmless). */
+  delete(keys: readonly string[]): Promise<void>;
+}
