@@ -1,0 +1,353 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ID_PREFIXES, newId } from '@boltz/shared';
+import { createAdminKey } from '../src/bootstrap.ts';
+import { rawRequest, snapshotDatabase, startTestServer, type TestServer } from './harness.ts';
+
+/**
+ * Every endpoint × every kind of credential × the workspace it targets, against the status
+ * and error code that spec/API.md §2.3, §3 and decision (d) prescribe. The whole contract is
+ * the MATRIX table below; the test cases are generated from it.
+ */
+
+type Credential =
+  | 'live admin'
+  | 'test admin'
+  | 'live workspace'
+  | 'test workspace'
+  | 'revoked'
+  | 'expired'
+  | 'archived workspace'
+  | 'malformed'
+  | 'missing'
+  | 'disallowed IP';
+
+/**
+ * `own`: a workspace of the caller's organization (for workspace keys: the key's workspace);
+ * `sibling`: another workspace of the same organization; `other`: a workspace of a second
+ * organization, which must read as if it did not exist.
+ */
+type Target = 'own' | 'sibling' | 'other';
+
+/** `ok` = 200; anything else is the error `code` expected in the body. */
+type Outcome = 'ok' | 'unauthorized' | 'forbidden' | 'livemode_required' | 'not_found';
+type Expectation = Outcome | Record<Target, Outcome>;
+
+const STATUS: Record<Outcome, number> = { ok: 200, unauthorized: 401, forbidden: 403, livemode_required: 403, not_found: 404 };
+
+/** What the request is aimed at: a workspace, and for revocations a key inside it. */
+interface Aim {
+  workspaceId: string;
+  apiKeyId: string;
+}
+
+interface Endpoint {
+  name: string;
+  /** Which workspace targets the endpoint takes; none for organization-wide endpoints. */
+  targets: readonly Target[];
+  /** Revocation rows need a victim key of this mode in the target workspace. */
+  victimKeyMode?: 'live' | 'test';
+  request(aim: Aim | undefined): { method: string; path: string; body?: unknown };
+  expect: Record<Credential, Expectation>;
+}
+
+const ALL_TARGETS = ['own', 'sibling', 'other'] as const;
+const V1 = '/compute/v1';
+const LIMIT = { type: 'lifetime', limit: { amount: 5000, currency: 'MILLI_USD' } };
+
+const by = (own: Outcome, sibling: Outcome, other: Outcome): Record<Target, Outcome> => ({ own, sibling, other });
+const ADMIN_OF_ORGANIZATION = by('ok', 'ok', 'not_found');
+
+/** Credentials that never get past authentication on an authenticated route (§2.1). */
+const REFUSED = {
+  revoked: 'unauthorized',
+  expired: 'unauthorized',
+  'archived workspace': 'unauthorized',
+  malformed: 'unauthorized',
+  missing: 'unauthorized',
+  'disallowed IP': 'forbidden',
+} as const;
+
+/** Workspace keys have no access to /admin/* (§2.3). */
+const NO_WORKSPACE_KEYS = { 'live workspace': 'forbidden', 'test workspace': 'forbidden' } as const;
+
+const MATRIX: Endpoint[] = [
+  {
+    name: 'POST /admin/workspaces',
+    targets: [],
+    request: () => ({ method: 'POST', path: `${V1}/admin/workspaces`, body: { name: 'Matrix' } }),
+    expect: { 'live admin': 'ok', 'test admin': 'ok', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'POST /admin/workspaces with a spending_limit',
+    targets: [],
+    request: () => ({ method: 'POST', path: `${V1}/admin/workspaces`, body: { name: 'Matrix', spending_limit: LIMIT } }),
+    expect: { 'live admin': 'ok', 'test admin': 'livemode_required', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'GET /admin/workspaces',
+    targets: [],
+    request: () => ({ method: 'GET', path: `${V1}/admin/workspaces` }),
+    expect: { 'live admin': 'ok', 'test admin': 'ok', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'GET /admin/workspaces/{id}',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'GET', path: `${V1}/admin/workspaces/${aim!.workspaceId}` }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': ADMIN_OF_ORGANIZATION, ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'POST /admin/workspaces/{id}',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/workspaces/${aim!.workspaceId}`, body: { name: 'Renamed' } }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': ADMIN_OF_ORGANIZATION, ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    // Permission (403) is checked before existence (404), §2.3 "Order of checks".
+    name: 'POST /admin/workspaces/{id}/archive',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/workspaces/${aim!.workspaceId}/archive` }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': 'livemode_required', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    // The one admin route open to workspace keys, for their own workspace only (§2.3).
+    name: 'GET /admin/workspaces/{id}/spending-limit',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'GET', path: `${V1}/admin/workspaces/${aim!.workspaceId}/spending-limit` }),
+    expect: {
+      'live admin': ADMIN_OF_ORGANIZATION,
+      'test admin': ADMIN_OF_ORGANIZATION,
+      'live workspace': by('ok', 'forbidden', 'forbidden'),
+      'test workspace': by('ok', 'forbidden', 'forbidden'),
+      ...REFUSED,
+    },
+  },
+  {
+    name: 'PUT /admin/workspaces/{id}/spending-limit',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'PUT', path: `${V1}/admin/workspaces/${aim!.workspaceId}/spending-limit`, body: LIMIT }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': 'livemode_required', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    // Without `mode` the new key takes the caller's mode (decision d), so a test admin may.
+    name: 'POST /admin/api-keys',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/api-keys`, body: { name: 'Matrix key', workspace_id: aim!.workspaceId } }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': ADMIN_OF_ORGANIZATION, ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'POST /admin/api-keys with mode live',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/api-keys`, body: { name: 'Matrix key', workspace_id: aim!.workspaceId, mode: 'live' } }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': 'livemode_required', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'POST /admin/api-keys with mode test',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/api-keys`, body: { name: 'Matrix key', workspace_id: aim!.workspaceId, mode: 'test' } }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': ADMIN_OF_ORGANIZATION, ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'GET /admin/api-keys',
+    targets: [],
+    request: () => ({ method: 'GET', path: `${V1}/admin/api-keys` }),
+    expect: { 'live admin': 'ok', 'test admin': 'ok', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    // A filter, not a lookup: another organization's workspace id yields an empty page (the
+    // leak check below proves that none of its keys is listed).
+    name: 'GET /admin/api-keys?workspace_id={id}',
+    targets: ALL_TARGETS,
+    request: (aim) => ({ method: 'GET', path: `${V1}/admin/api-keys?workspace_id=${aim!.workspaceId}` }),
+    expect: { 'live admin': 'ok', 'test admin': 'ok', ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    // The key must be found before its mode is known: foreign keys are 404 for everyone.
+    name: 'POST /admin/api-keys/{id}/revoke on a live key',
+    targets: ALL_TARGETS,
+    victimKeyMode: 'live',
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/api-keys/${aim!.apiKeyId}/revoke` }),
+    expect: {
+      'live admin': ADMIN_OF_ORGANIZATION,
+      'test admin': by('livemode_required', 'livemode_required', 'not_found'),
+      ...NO_WORKSPACE_KEYS,
+      ...REFUSED,
+    },
+  },
+  {
+    name: 'POST /admin/api-keys/{id}/revoke on a test key',
+    targets: ALL_TARGETS,
+    victimKeyMode: 'test',
+    request: (aim) => ({ method: 'POST', path: `${V1}/admin/api-keys/${aim!.apiKeyId}/revoke` }),
+    expect: { 'live admin': ADMIN_OF_ORGANIZATION, 'test admin': ADMIN_OF_ORGANIZATION, ...NO_WORKSPACE_KEYS, ...REFUSED },
+  },
+  {
+    name: 'GET /auth/me',
+    targets: [],
+    request: () => ({ method: 'GET', path: `${V1}/auth/me` }),
+    expect: { 'live admin': 'ok', 'test admin': 'ok', 'live workspace': 'ok', 'test workspace': 'ok', ...REFUSED },
+  },
+  {
+    // Public: whatever credential the CLI happens to send is ignored (§6.2).
+    name: 'GET /cli/version',
+    targets: [],
+    request: () => ({ method: 'GET', path: `${V1}/cli/version?current=0.1.0` }),
+    expect: {
+      'live admin': 'ok',
+      'test admin': 'ok',
+      'live workspace': 'ok',
+      'test workspace': 'ok',
+      revoked: 'ok',
+      expired: 'ok',
+      'archived workspace': 'ok',
+      malformed: 'ok',
+      missing: 'ok',
+      'disallowed IP': 'ok',
+    },
+  },
+];
+
+const CREDENTIALS = Object.keys(MATRIX[0].expect) as Credential[];
+
+describe('authorization matrix', () => {
+  let server: TestServer;
+  /** Credentials that no request in the matrix can change (they never authenticate, or are the bootstrap keys). */
+  const fixedKeys = {} as Record<Exclude<Credential, 'live workspace' | 'test workspace'>, string | undefined>;
+  let otherAdminKey: string;
+  /** Every id of the second organization: none may appear in a successful answer to the first. */
+  const foreignIds = new Set<string>();
+
+  async function call(apiKey: string, method: string, path: string, body?: unknown) {
+    const response = await rawRequest(server, method, path, {
+      apiKey,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    assert.equal(response.status, 200, `fixture ${method} ${path}: ${response.text}`);
+    return response.body;
+  }
+
+  const createWorkspace = async (adminKey: string): Promise<string> =>
+    (await call(adminKey, 'POST', `${V1}/admin/workspaces`, { name: 'Matrix fixture' })).id;
+
+  const createWorkspaceKey = async (adminKey: string, workspaceId: string, mode: 'live' | 'test') => {
+    const created = await call(adminKey, 'POST', `${V1}/admin/api-keys`, { name: 'Matrix fixture', workspace_id: workspaceId, mode });
+    return { key: created.key as string, id: created.key_details.id as string };
+  };
+
+  /** A live admin key of the first organization whose row is then altered directly in the database. */
+  async function alteredAdminKey(change: { expires_at?: string; allowed_ips?: string }): Promise<string> {
+    const created = await createAdminKey(server.storage, { organizationId: server.organizationId, mode: 'live' });
+    await server.storage.db.updateTable('api_keys').set(change).where('id', '=', created.id).execute();
+    return created.key;
+  }
+
+  before(async () => {
+    // No key cache: an expiry written behind the server's back must apply at once. The matrix
+    // sends a few thousand requests with the bootstrap keys, far over the default rate limit.
+    server = await startTestServer({ KEY_CACHE_TTL_MS: '0', RATE_LIMIT_MAX: '1000000' });
+    const live = server.liveAdminKey;
+
+    const otherOrganizationId = newId(ID_PREFIXES.organization);
+    const now = new Date().toISOString();
+    const otherDefaultWorkspaceId = newId(ID_PREFIXES.workspace);
+    await server.storage.organizations.insertWithDefaultWorkspace(
+      { id: otherOrganizationId, name: 'Second organization', created_at: now },
+      {
+        id: otherDefaultWorkspaceId,
+        organization_id: otherOrganizationId,
+        name: 'Default',
+        name_lower: 'default',
+        is_default: 1,
+        retention_unit: 'days',
+        retention_value: 7,
+        created_at: now,
+        updated_at: now,
+        archived_at: null,
+      },
+    );
+    const otherAdmin = await createAdminKey(server.storage, { organizationId: otherOrganizationId, mode: 'live' });
+    otherAdminKey = otherAdmin.key;
+    for (const id of [otherOrganizationId, otherDefaultWorkspaceId, otherAdmin.id]) foreignIds.add(id);
+
+    const revoked = await createAdminKey(server.storage, { organizationId: server.organizationId, mode: 'live' });
+    await call(live, 'POST', `${V1}/admin/api-keys/${revoked.id}/revoke`);
+    const archivedWorkspaceId = await createWorkspace(live);
+    const archivedWorkspaceKey = await createWorkspaceKey(live, archivedWorkspaceId, 'live');
+    await call(live, 'POST', `${V1}/admin/workspaces/${archivedWorkspaceId}/archive`);
+
+    // The defective credentials are live admin keys (except the archived workspace's), so that
+    // every row in which they are refused would have succeeded with a sound key.
+    Object.assign(fixedKeys, {
+      'live admin': live,
+      'test admin': server.testAdminKey,
+      revoked: revoked.key,
+      expired: await alteredAdminKey({ expires_at: new Date(Date.now() - 60_000).toISOString() }),
+      'archived workspace': archivedWorkspaceKey.key,
+      // Right prefix, secret too short: fails the format check before any lookup.
+      malformed: 'sk_bc_admin_live_tooShort',
+      missing: undefined,
+      // The test client connects from 127.0.0.1.
+      'disallowed IP': await alteredAdminKey({ allowed_ips: JSON.stringify(['203.0.113.7']) }),
+    });
+  });
+  after(() => server.close());
+
+  it('covers every credential for every endpoint', () => {
+    for (const endpoint of MATRIX) assert.deepEqual(Object.keys(endpoint.expect).sort(), [...CREDENTIALS].sort(), endpoint.name);
+    assert.equal(CREDENTIALS.length, 10);
+  });
+
+  for (const endpoint of MATRIX) {
+    for (const credential of CREDENTIALS) {
+      for (const target of endpoint.targets.length ? endpoint.targets : [undefined]) {
+        const expectation = endpoint.expect[credential];
+        const outcome = typeof expectation === 'string' ? expectation : expectation[target!];
+        const title = `${endpoint.name} · ${credential}${target ? ` · ${target} workspace` : ''} → ${STATUS[outcome]} ${outcome}`;
+
+        it(title, async () => {
+          // Fresh workspaces (and workspace keys inside them) for every row, so that archiving,
+          // renaming, limits and revocations cannot change what a later row sees.
+          const ownWorkspaceId = await createWorkspace(server.liveAdminKey);
+          let apiKey: string | undefined;
+          if (credential === 'live workspace' || credential === 'test workspace') {
+            apiKey = (await createWorkspaceKey(server.liveAdminKey, ownWorkspaceId, credential === 'live workspace' ? 'live' : 'test')).key;
+          } else {
+            apiKey = fixedKeys[credential];
+          }
+
+          let aim: Aim | undefined;
+          if (target) {
+            const adminKey = target === 'other' ? otherAdminKey : server.liveAdminKey;
+            const workspaceId = target === 'own' ? ownWorkspaceId : await createWorkspace(adminKey);
+            const apiKeyId = endpoint.victimKeyMode ? (await createWorkspaceKey(adminKey, workspaceId, endpoint.victimKeyMode)).id : '';
+            if (target === 'other') for (const id of [workspaceId, apiKeyId]) if (id) foreignIds.add(id);
+            aim = { workspaceId, apiKeyId };
+          }
+
+          const { method, path, body } = endpoint.request(aim);
+          const before = await snapshotDatabase(server.storage);
+          const response = await rawRequest(server, method, path, {
+            apiKey,
+            ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+          });
+
+          assert.equal(response.status, STATUS[outcome], `${method} ${path}: ${response.text}`);
+          assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+          if (outcome === 'ok') {
+            for (const id of foreignIds) assert.ok(!response.text.includes(id), `answer leaks ${id} of another organization: ${response.text}`);
+            return;
+          }
+          assert.equal(typeof response.body?.message, 'string', response.text);
+          assert.ok(response.body.message.length > 0);
+          assert.equal(response.body.code, outcome, response.text);
+          assert.deepEqual(
+            Object.keys(response.body).filter((field) => !['code', 'message', 'details'].includes(field)),
+            [],
+            `error body has only code, message and details: ${response.text}`,
+          );
+          assert.equal(await snapshotDatabase(server.storage), before, 'a refused request wrote to the database');
+        });
+      }
+    }
+  }
+});
