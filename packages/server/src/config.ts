@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { parsePriceTable, PriceTableError, type PriceTable } from './billing/prices.ts';
 
 /** Every setting comes from the environment (README "Configuration"); defaults suit local use. */
 export interface ServerConfig {
@@ -13,6 +14,8 @@ export interface ServerConfig {
   keyCacheTtlMs: number;
   lastUsedFlushMs: number;
   bodyLimitBytes: number;
+  /** Milli-USD per billed unit (spec/ENGINE.md §9), `BOLTZ_PRICE_TABLE` overriding the defaults. */
+  prices: PriceTable;
   bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string };
   cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
 }
@@ -36,6 +39,15 @@ function trustProxy(raw: string | undefined): ServerConfig['trustProxy'] {
   return raw.split(',').map((part) => part.trim()).filter(Boolean);
 }
 
+function priceTable(raw: string | undefined): PriceTable {
+  try {
+    return parsePriceTable(raw);
+  } catch (error) {
+    if (error instanceof PriceTableError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = resolve(env.BOLTZ_DATA_DIR || './data');
   return {
@@ -52,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5_000, 0, 600_000),
     lastUsedFlushMs: integer(env, 'LAST_USED_FLUSH_MS', 30_000, 100, 600_000),
     bodyLimitBytes: 50 * 1024 * 1024,
+    prices: priceTable(env.BOLTZ_PRICE_TABLE),
     bootstrap: {
       adminKey: env.BOLTZ_BOOTSTRAP_ADMIN_KEY || undefined,
       testAdminKey: env.BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY || undefined,

@@ -25,6 +25,7 @@ const NO_RETRY = { 'x-should-retry': 'false' };
 
 export const badRequest = (message: string, details?: ErrorDetails) => new ApiError(400, 'bad_request', message, details);
 export const unauthorized = (message = 'Invalid or missing API key') => new ApiError(401, 'unauthorized', message);
+export const spendingLimitExceeded = (message: string) => new ApiError(402, 'spending_limit_exceeded', message, undefined, NO_RETRY);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const livemodeRequired = (message: string) => new ApiError(403, 'livemode_required', message);
 export const workspaceArchived = (id: string) => new ApiError(403, 'workspace_archived', `Workspace ${id} is archived`);

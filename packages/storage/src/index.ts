@@ -4,6 +4,8 @@ import { ApiKeyStore } from './queries/api-keys.ts';
 import { FileStore } from './queries/files.ts';
 import { JobStore } from './queries/jobs.ts';
 import { OrganizationStore } from './queries/organizations.ts';
+import { SpendingStore } from './queries/spending.ts';
+import { UsageStore } from './queries/usage.ts';
 import { WorkspaceStore } from './queries/workspaces.ts';
 import type { Database } from './schema.ts';
 
@@ -17,6 +19,8 @@ export { FileStore, type FileRow } from './queries/files.ts';
 export { JobStore, isUniqueViolation, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow } from './queries/jobs.ts';
 export type { ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
 export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
+export { SpendingStore } from './queries/spending.ts';
+export { UsageStore, windowStart, type UsageBucketQuery, type UsageBucketRow, type UsageGroup, type UsageWindowSize } from './queries/usage.ts';
 
 /** The storage layer: one store per aggregate, each with one method per question asked of it. */
 export class Storage {
@@ -25,6 +29,8 @@ export class Storage {
   readonly apiKeys: ApiKeyStore;
   readonly jobs: JobStore;
   readonly files: FileStore;
+  readonly spending: SpendingStore;
+  readonly usage: UsageStore;
 
   constructor(private readonly handle: DatabaseHandle) {
     this.organizations = new OrganizationStore(handle.db);
@@ -32,6 +38,8 @@ export class Storage {
     this.apiKeys = new ApiKeyStore(handle.db);
     this.jobs = new JobStore(handle.db, handle.dialect);
     this.files = new FileStore(handle.db);
+    this.spending = new SpendingStore(handle.db);
+    this.usage = new UsageStore(handle.db);
   }
 
   get db(): Kysely<Database> {

@@ -119,11 +119,33 @@ export interface FilesTable {
   deleted_at: string | null;
 }
 
+/** One row per (organization, workspace, mode, application, UTC hour) with settled usage. */
+export interface UsageHourlyTable {
+  organization_id: string;
+  workspace_id: string;
+  mode: 'live' | 'test';
+  application: string;
+  hour_start: string;
+  quantity: number;
+}
+
+/** The same roll-up per UTC day, so that year-long queries read few rows. */
+export interface UsageDailyTable {
+  organization_id: string;
+  workspace_id: string;
+  mode: 'live' | 'test';
+  application: string;
+  day_start: string;
+  quantity: number;
+}
+
 export interface Database {
   prediction_jobs: PredictionJobsTable;
   files: FilesTable;
   usage_ledger: UsageLedgerTable;
   spending_reservations: SpendingReservationsTable;
+  usage_hourly: UsageHourlyTable;
+  usage_daily: UsageDailyTable;
   organizations: OrganizationsTable;
   workspaces: WorkspacesTable;
   spending_limits: SpendingLimitsTable;

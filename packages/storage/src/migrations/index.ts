@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_organizations_workspaces_api_keys.ts';
 import * as m0002 from './0002_usage_ledger_and_reservations.ts';
 import * as m0003 from './0003_prediction_jobs_and_files.ts';
+import * as m0004 from './0004_usage_rollups.ts';
 
 /** Numbered and append-only; every migration must run on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_organizations_workspaces_api_keys': m0001,
   '0002_usage_ledger_and_reservations': m0002,
   '0003_prediction_jobs_and_files': m0003,
+  '0004_usage_rollups': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -74,47 +74,4 @@ export class WorkspaceStore {
       .execute();
     return this.find(scope, id);
   }
-
-  async findSpendingLimit(workspaceId: string): Promise<SpendingLimitsTable | undefined> {
-    return this.db.selectFrom('spending_limits').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
-  }
-
-  /** Tracking starts when a limit is first set, so replacing keeps `tracking_started_at`. */
-  async upsertSpendingLimit(workspaceId: string, limitMilliUsd: number, now: string): Promise<SpendingLimitsTable> {
-    await this.db
-      .insertInto('spending_limits')
-      .values({
-        workspace_id: workspaceId,
-        limit_milli_usd: limitMilliUsd,
-        tracking_started_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ limit_milli_usd: limitMilliUsd, updated_at: now }))
-      .execute();
-    const row = await this.findSpendingLimit(workspaceId);
-    if (!row) throw new Error(`spending limit of ${workspaceId} vanished after upsert`);
-    return row;
-  }
-
-  /** Live usage settled since the limit was first set (spending limits count live usage only). */
-  async accruedMilliUsd(workspaceId: string, since: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('usage_ledger')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('cost_milli_usd'), eb.lit(0)).as('total'))
-      .where('workspace_id', '=', workspaceId)
-      .where('mode', '=', 'live')
-      .where('settled_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return Number(row.total);
-  }
-
-  async reservedMilliUsd(workspaceId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('spending_reservations')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_milli_usd'), eb.lit(0)).as('total'))
-      .where('workspace_id', '=', workspaceId)
-      .executeTakeFirstOrThrow();
-    return Number(row.total);
-  }
 }

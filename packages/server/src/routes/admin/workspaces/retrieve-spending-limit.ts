@@ -1,3 +1,4 @@
+import { accruedMilliUsd } from '../../../billing/spending.ts';
 import { forbidden } from '../../../errors.ts';
 import { isAdmin } from '../../../auth/principal.ts';
 import { toSpendingLimit } from '../../../resources/workspace.ts';
@@ -28,9 +29,10 @@ export default function retrieveSpendingLimit(app: App) {
         throw forbidden('A workspace key can only read the spending limit of its own workspace');
       }
       const workspace = await loadWorkspace(app.services, principal, workspace_id);
-      const limit = await app.services.storage.workspaces.findSpendingLimit(workspace.id);
+      const { spending } = app.services.storage;
+      const limit = await spending.findLimit(workspace.id);
       if (!limit) return null;
-      return toSpendingLimit(limit, await app.services.storage.workspaces.accruedMilliUsd(workspace.id, limit.tracking_started_at));
+      return toSpendingLimit(limit, await accruedMilliUsd(spending, limit));
     },
   );
 }

@@ -1,4 +1,4 @@
-import { validationError } from '../../../errors.ts';
+import { setSpendingLimit as setLimit } from '../../../billing/spending.ts';
 import { normalizeLimitAmount, toSpendingLimit } from '../../../resources/workspace.ts';
 import { errorResponses } from '../../../schemas/common.ts';
 import { SpendingLimit, SpendingLimitBody } from '../../../schemas/workspace.ts';
@@ -24,22 +24,9 @@ export default function setSpendingLimit(app: App) {
       const { principal } = request;
       requireLiveMode(principal, 'set a spending limit');
       const workspace = await loadWorkspace(app.services, principal, request.params.workspace_id);
-      const { workspaces } = app.services.storage;
       const amount = normalizeLimitAmount(request.body.limit.amount);
-
-      const existing = await workspaces.findSpendingLimit(workspace.id);
-      if (existing) {
-        const committed =
-          (await workspaces.accruedMilliUsd(workspace.id, existing.tracking_started_at)) +
-          (await workspaces.reservedMilliUsd(workspace.id));
-        if (amount < committed) {
-          throw validationError(`The limit cannot be below accrued usage plus reserved spend (${committed} milli-USD)`, {
-            'limit.amount': `must be at least ${committed}`,
-          });
-        }
-      }
-      const row = await workspaces.upsertSpendingLimit(workspace.id, amount, app.services.now().toISOString());
-      return toSpendingLimit(row, await workspaces.accruedMilliUsd(workspace.id, row.tracking_started_at));
+      const { limit, accruedMilliUsd } = await setLimit(app.services.storage.db, workspace.id, amount, app.services.now());
+      return toSpendingLimit(limit, accruedMilliUsd);
     },
   );
 }
