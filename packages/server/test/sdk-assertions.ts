@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { APIError } from 'boltz-api';
 
 /**
  * Shape checks shared by the official-SDK conformance tests. The field lists are those of the
@@ -57,11 +56,18 @@ export function assertApiKeyShape(apiKey: Record<string, unknown> | object): voi
   if (key.last_used_at !== null) assertTimestamp(key.last_used_at, 'last_used_at');
 }
 
+/** What both official SDKs (boltz-api and boltz-compute-api) expose on their APIError. */
+interface SdkApiError extends Error {
+  status: number | undefined;
+  headers: Headers | undefined;
+  error: unknown;
+}
+
 /**
  * Awaits a call that must fail with one of the SDK's error classes, and checks that the SDK saw
  * the `{code, message, details?}` body of spec/API.md §3.1 as `err.error`.
  */
-export async function expectSdkError<E extends APIError>(
+export async function expectSdkError<E extends SdkApiError>(
   call: Promise<unknown>,
   errorClass: abstract new (...args: never[]) => E,
   code: string,
