@@ -1,1 +1,7 @@
 export * from './engine.ts';
+export { createMemoryResultFiles, type MemoryResultFiles } from './memory-result-files.ts';
+export { SAMPLE_METRIC_KEYS, structureConfidence, type SampleMetrics, type BindingMetrics, type StructureOutput } from './structure-output.ts';
+export { tarGz, type ArchiveEntry } from './archive.ts';
+export { npz, npyFloat32, type Float32Array2D } from './npz.ts';
+export { writeMmcif } from './mmcif.ts';
+export { createSyntheticEngine, predictAdme, admeFromDescriptors, type SyntheticEngineOptions } from './synthetic/index.ts';

@@ -1,0 +1,89 @@
+import { tarGz, type ArchiveEntry } from './archive.ts';
+import type { ResultFiles, StoredFile } from './engine.ts';
+
+/**
+ * The structure-and-binding `output` (spec/API.md §8.2), shared by every engine: samples sorted
+ * best first, each structure stored as `sample_<i>_predicted_structure.cif`, and
+ * `archive.tar.gz` with `prediction/metrics.json` plus the per-sample files.
+ */
+export const SAMPLE_METRIC_KEYS = [
+  'structure_confidence',
+  'ptm',
+  'iptm',
+  'ligand_iptm',
+  'protein_iptm',
+  'complex_plddt',
+  'complex_iplddt',
+  'complex_pde',
+  'complex_ipde',
+] as const;
+
+export type SampleMetrics = Record<(typeof SAMPLE_METRIC_KEYS)[number], number>;
+
+export type BindingMetrics =
+  | { type: 'ligand_protein_binding_metrics'; binding_confidence: number; optimization_score: number }
+  | { type: 'protein_protein_binding_metrics'; binding_confidence: number };
+
+export interface PredictedSample {
+  metrics: SampleMetrics;
+  structureCif: Buffer;
+  /** `.npz` files for the archive, by kind: `pae` always, `pde`/`plddt` when the engine has them. */
+  arrays: { pae: Buffer; pde?: Buffer; plddt?: Buffer };
+}
+
+export interface StructureSampleOutput {
+  metrics: SampleMetrics;
+  structure: StoredFile;
+}
+
+export interface StructureOutput {
+  best_sample: StructureSampleOutput;
+  all_sample_results: StructureSampleOutput[];
+  archive: StoredFile;
+  binding_metrics?: BindingMetrics;
+}
+
+/** structure_confidence = (4·complex_plddt + X) / 5 with X = iptm if non-zero else ptm (ENGINE.md §4). */
+export function structureConfidence(metrics: Omit<SampleMetrics, 'structure_confidence'>): number {
+  return (4 * metrics.complex_plddt + (metrics.iptm || metrics.ptm)) / 5;
+}
+
+export async function storeStructureOutput(
+  samples: readonly PredictedSample[],
+  bindingMetrics: BindingMetrics | undefined,
+  extraArchiveEntries: readonly ArchiveEntry[],
+  files: ResultFiles,
+): Promise<StructureOutput> {
+  // Stable sort: ties keep the engine's own order.
+  const ranked = [...samples].sort((a, b) => b.metrics.structure_confidence - a.metrics.structure_confidence);
+  const results: StructureSampleOutput[] = [];
+  const entries: ArchiveEntry[] = [];
+  for (const [i, sample] of ranked.entries()) {
+    const name = `sample_${i}_predicted_structure.cif`;
+    const structure = await files.put(name, sample.structureCif, 'chemical/x-cif');
+    results.push({ metrics: orderedMetrics(sample.metrics), structure });
+    entries.push({ path: `prediction/${name}`, data: sample.structureCif });
+    for (const kind of ['pae', 'pde', 'plddt'] as const) {
+      const data = sample.arrays[kind];
+      if (data) entries.push({ path: `prediction/sample_${i}_${kind}.npz`, data });
+    }
+  }
+  const metricsJson = {
+    best_sample: { metrics: results[0].metrics },
+    all_sample_results: results.map((r) => ({ metrics: r.metrics })),
+    ...(bindingMetrics ? { binding_metrics: bindingMetrics } : {}),
+  };
+  entries.unshift({ path: 'prediction/metrics.json', data: Buffer.from(JSON.stringify(metricsJson, null, 2) + '\n') });
+  entries.push(...extraArchiveEntries);
+  const archive = await files.put('archive.tar.gz', tarGz(entries), 'application/gzip');
+  return {
+    best_sample: results[0],
+    all_sample_results: results,
+    archive,
+    ...(bindingMetrics ? { binding_metrics: bindingMetrics } : {}),
+  };
+}
+
+function orderedMetrics(metrics: SampleMetrics): SampleMetrics {
+  return Object.fromEntries(SAMPLE_METRIC_KEYS.map((key) => [key, metrics[key]])) as SampleMetrics;
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Determinism for test mode: every synthetic value comes from a PRNG seeded with a hash of the
+ * canonical JSON of the input (object keys sorted), so the same request gives byte-identical
+ * results whatever the key order the client used.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface Random {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform in [min, max). */
+  between(min: number, max: number): number;
+}
+
+/** sfc32 (Small Fast Chaotic, from PractRand): 128-bit state, passes BigCrush. */
+export function seededRandom(...seedParts: string[]): Random {
+  const digest = createHash('sha256').update(seedParts.join('\0')).digest();
+  let a = digest.readUInt32LE(0);
+  let b = digest.readUInt32LE(4);
+  let c = digest.readUInt32LE(8);
+  let d = digest.readUInt32LE(12);
+  const next = () => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  return { next, between: (min, max) => min + (max - min) * next() };
+}
