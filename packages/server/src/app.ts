@@ -1,6 +1,5 @@
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { newId } from '@boltz/shared';
 import type { Storage } from '@boltz/storage';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
 import { LastUsedTracker } from './auth/last-used.ts';
@@ -11,7 +10,7 @@ import { installAuthentication } from './plugins/authentication.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
 import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installOpenApi } from './plugins/openapi.ts';
-import { installHealthRoutes, type Readiness, requestIdFrom } from './plugins/operability.ts';
+import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
 import { installValidation, parseQuery } from './plugins/validation.ts';
 import { ROUTES } from './routes/index.ts';
 import type { App, Services } from './services.ts';
@@ -37,6 +36,7 @@ function hopCount(hops: number) {
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const { config, storage } = options;
+  const freshRequestId = requestIdSequence();
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -45,7 +45,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     },
     trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
-    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], () => newId('req_')),
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id'], freshRequestId),
     requestIdHeader: false,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     ajv: { customOptions: { strict: false } },
@@ -62,6 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.decorate('services', services);
 
   app.addSchema(ErrorBody);
+  installRequestIdHeader(app);
   installValidation(app);
   installJsonBodyParser(app, config.bodyLimitBytes);
   installErrorHandler(app, config.bodyLimitBytes);
@@ -69,9 +70,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     authenticator: services.authenticator,
     rateLimiter: new RateLimiter(config.rateLimit.max, config.rateLimit.windowSeconds),
     lastUsed: services.lastUsed,
-  });
-  app.addHook('onSend', async (request, reply) => {
-    reply.header('x-request-id', request.id);
   });
   await installOpenApi(app);
   installHealthRoutes(app, storage, readiness);

@@ -40,10 +40,10 @@ async function postgresQuery(text: string): Promise<void> {
   }
 }
 
-export async function createTestDatabaseLocation(): Promise<TestDatabaseLocation> {
+export async function createTestDatabaseLocation(dialect: 'sqlite' | 'postgres' = TEST_DIALECT): Promise<TestDatabaseLocation> {
   const dataDir = mkdtempSync(join(tmpdir(), 'boltz-test-'));
   const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
-  if (TEST_DIALECT === 'postgres') {
+  if (dialect === 'postgres') {
     const schema = `t_${randomBytes(6).toString('hex')}`;
     await postgresQuery(`create schema ${schema}`);
     // libpq's `options` parameter sets the search_path for every connection a process opens.

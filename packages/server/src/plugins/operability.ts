@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { randomBase62 } from '@boltz/shared';
 import type { Storage } from '@boltz/storage';
 
 export interface Readiness {
@@ -19,6 +20,27 @@ export function installHealthRoutes(app: FastifyInstance, storage: Storage, read
       return reply.code(503).send({ status: 'database_unavailable' });
     }
   });
+}
+
+/**
+ * Every response carries its request id. It is set when the request arrives rather than when
+ * the reply is sent, so error replies carry it too and no per-reply hook is needed.
+ */
+export function installRequestIdHeader(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+}
+
+/**
+ * Fresh request ids: a random prefix per process and a counter, unique across replicas. A
+ * random id per request cost measurable time on every request (`npm run bench`).
+ */
+export function requestIdSequence(): () => string {
+  const prefix = `req_${randomBase62(12)}`;
+  let counter = 0;
+  return () => prefix + (++counter).toString(36);
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;

@@ -1,0 +1,75 @@
+// `npm run bench`: throughput and latency of the real server process under autocannon load.
+// Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [name filter…]
+// A filter keeps the scenarios whose names contain it, plus the baselines they compare with.
+import { parseArgs } from 'node:util';
+import { startBenchServer } from './bench/context.ts';
+import { type LoadSettings, type Measurement, measure } from './bench/measure.ts';
+import type { Scenario } from './bench/scenario.ts';
+import { SCENARIOS } from './bench/scenarios/index.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const settings: LoadSettings = {
+  durationSeconds: Number(values.duration),
+  warmupSeconds: Number(values.warmup),
+  connections: Number(values.connections),
+};
+
+function selectScenarios(filters: string[]): Scenario[] {
+  if (filters.length === 0) return SCENARIOS;
+  const wanted = new Set(SCENARIOS.filter((s) => filters.some((f) => s.name.includes(f))).map((s) => s.name));
+  for (const s of SCENARIOS) if (wanted.has(s.name) && s.baseline) wanted.add(s.baseline);
+  return SCENARIOS.filter((s) => wanted.has(s.name));
+}
+
+function goalVerdict(scenario: Scenario, result: Measurement, ratio: number | undefined): string {
+  if (!scenario.goal) return '';
+  const missed: string[] = [];
+  const { minRatioToBaseline, maxP99Ms } = scenario.goal;
+  if (minRatioToBaseline !== undefined && (ratio === undefined || ratio < minRatioToBaseline)) missed.push(`ratio < ${minRatioToBaseline}`);
+  if (maxP99Ms !== undefined && result.p99Ms >= maxP99Ms) missed.push(`p99 ≥ ${maxP99Ms} ms`);
+  return missed.length ? `MISSED (${missed.join(', ')})` : 'met';
+}
+
+const scenarios = selectScenarios(positionals);
+const server = await startBenchServer();
+const results = new Map<string, Measurement>();
+let goalsMissed = false;
+try {
+  process.stdout.write(
+    `boltz-server (SQLite, LOG_LEVEL=warn) at ${server.context.baseURL}; autocannon, ${settings.connections} connections, ` +
+      `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario\n\n`,
+  );
+  const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failures', 'vs baseline', 'goal']];
+  for (const scenario of scenarios) {
+    const request = await scenario.prepare(server.context);
+    const result = await measure(server.context.baseURL, request, settings, server.cpuSeconds);
+    results.set(scenario.name, result);
+    const baseline = scenario.baseline ? results.get(scenario.baseline) : undefined;
+    const ratio = baseline ? result.requestsPerSecond / baseline.requestsPerSecond : undefined;
+    const verdict = goalVerdict(scenario, result, ratio);
+    if (verdict.startsWith('MISSED') || result.failures > 0) goalsMissed = true;
+    rows.push([
+      scenario.name,
+      result.requestsPerSecond.toFixed(0),
+      String(result.p50Ms),
+      String(result.p99Ms),
+      result.cpuMicrosPerRequest === undefined ? '' : result.cpuMicrosPerRequest.toFixed(0),
+      String(result.failures),
+      ratio === undefined ? '' : `${(ratio * 100).toFixed(1)}% of ${scenario.baseline}`,
+      verdict,
+    ]);
+    process.stderr.write(`  measured ${scenario.name}\n`);
+  }
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+} finally {
+  await server.close();
+}
+process.exitCode = goalsMissed ? 1 : 0;

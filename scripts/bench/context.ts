@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import Boltz from 'boltz-api';
+import { generateApiKey } from '@boltz/shared';
+import { createTestDatabaseLocation } from '../../packages/storage/test/test-database.ts';
+import { type ServerProcess, startServerProcess } from '../../packages/server/test/server-process.ts';
+
+/** What every scenario may use: a real server process on a fresh SQLite file, and its keys. */
+export interface BenchContext {
+  baseURL: string;
+  liveAdminKey: string;
+  testAdminKey: string;
+  defaultWorkspaceId: string;
+  /** The official SDK, for setting up data before a measurement. */
+  client: Boltz;
+}
+
+export interface BenchServer {
+  context: BenchContext;
+  process: ServerProcess;
+  /** CPU seconds the server process has used so far (user + system), or undefined off Linux. */
+  cpuSeconds(): number | undefined;
+  close(): Promise<void>;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time is what a request costs the server whatever else the machine is doing, so it stays
+ * comparable when throughput is not (a shared or busy machine). Fields 14 and 15 of
+ * /proc/<pid>/stat, counted after the parenthesised command name, in clock ticks.
+ */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts `boltz-server` the way an operator would, with logs at `warn` (what production
+ * should run with) and a rate limit high enough never to be the thing measured.
+ */
+export async function startBenchServer(): Promise<BenchServer> {
+  // SQLite, the embedded default, for which the issue states its goal.
+  const database = await createTestDatabaseLocation('sqlite');
+  const liveAdminKey = generateApiKey('admin', 'live');
+  const testAdminKey = generateApiKey('admin', 'test');
+  const server = await startServerProcess({
+    ...database.env,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_MAX: '1000000000',
+    BOLTZ_BOOTSTRAP_ADMIN_KEY: liveAdminKey,
+    BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY: testAdminKey,
+  });
+  const client = new Boltz({ apiKey: liveAdminKey, baseURL: server.baseURL, maxRetries: 0, logLevel: 'off' });
+  const workspaces = await client.admin.workspaces.list();
+  const defaultWorkspace = workspaces.data.find((workspace) => workspace.is_default);
+  if (!defaultWorkspace) throw new Error('the bootstrapped organization has no default workspace');
+  return {
+    context: { baseURL: server.baseURL, liveAdminKey, testAdminKey, defaultWorkspaceId: defaultWorkspace.id, client },
+    process: server,
+    cpuSeconds: () => processCpuSeconds(server.child.pid!),
+    async close() {
+      const exit = await server.stop();
+      await database.dispose();
+      if (exit.code !== 0) throw new Error(`boltz-server exited with ${exit.code ?? exit.signal}:\n${exit.stderr}`);
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import autocannon from 'autocannon';
+
+/** One HTTP request that a benchmark repeats. */
+export interface BenchRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadSettings {
+  connections: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+}
+
+export interface Measurement {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Connection errors, timeouts and non-2xx answers: a benchmark of failures measures nothing. */
+  failures: number;
+  /** Server CPU time per request, when the server's CPU clock can be read. */
+  cpuMicrosPerRequest?: number;
+}
+
+async function fire(baseURL: string, request: BenchRequest, connections: number, durationSeconds: number) {
+  return autocannon({
+    url: baseURL + request.path,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    connections,
+    duration: durationSeconds,
+  });
+}
+
+/** Warms the route up (JIT, caches, connection set-up), then measures it under steady load. */
+export async function measure(
+  baseURL: string,
+  request: BenchRequest,
+  settings: LoadSettings,
+  serverCpuSeconds: () => number | undefined,
+): Promise<Measurement> {
+  if (settings.warmupSeconds > 0) await fire(baseURL, request, settings.connections, settings.warmupSeconds);
+  const cpuBefore = serverCpuSeconds();
+  const result = await fire(baseURL, request, settings.connections, settings.durationSeconds);
+  const cpuAfter = serverCpuSeconds();
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.errors + result.timeouts + result.non2xx,
+    cpuMicrosPerRequest:
+      cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
+  };
+}

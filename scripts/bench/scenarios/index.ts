@@ -1,0 +1,5 @@
+import type { Scenario } from '../scenario.ts';
+import { authMe, bareRoute, retrieveWorkspace } from './authentication.ts';
+
+/** Every benchmark, in the order `npm run bench` runs them; add new scenario files here. */
+export const SCENARIOS: Scenario[] = [bareRoute, authMe, retrieveWorkspace];
