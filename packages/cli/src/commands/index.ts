@@ -1,0 +1,18 @@
+import type { TopLevelCommand } from '../command.ts';
+import { adminApiKeys, adminUsage, adminWorkspaces } from './admin.ts';
+import { auth, cli } from './auth.ts';
+import { downloadResultsCommand, downloadStatusCommand } from './downloads.ts';
+import { adme, structureAndBinding } from './predictions.ts';
+
+/** The command tree (CLI.md §1), in the order --help lists it. */
+export const COMMANDS: TopLevelCommand[] = [
+  structureAndBinding,
+  adme,
+  adminWorkspaces,
+  adminApiKeys,
+  adminUsage,
+  auth,
+  cli,
+  downloadResultsCommand,
+  downloadStatusCommand,
+];
