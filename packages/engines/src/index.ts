@@ -5,3 +5,15 @@ export { tarGz, type ArchiveEntry } from './archive.ts';
 export { npz, npyFloat32, type Float32Array2D } from './npz.ts';
 export { writeMmcif } from './mmcif.ts';
 export { createSyntheticEngine, predictAdme, admeFromDescriptors, type SyntheticEngineOptions } from './synthetic/index.ts';
+export { EngineFailure } from './engine-failure.ts';
+export {
+  createBoltzEngine,
+  toBoltzRequest,
+  readBoltzOutput,
+  classifyFailure,
+  pdbTemplateToMmcif,
+  type BoltzEngineOptions,
+  type BoltzDeployment,
+  type BoltzRequest,
+  type ProcessResult,
+} from './boltz/index.ts';

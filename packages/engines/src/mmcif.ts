@@ -23,6 +23,8 @@ export interface CifAtom {
   entityId: number;
   /** 1-based residue number; `label_seq_id` is `.` for non-polymers. */
   residueNumber: number;
+  /** `auth_seq_id` when it differs from the label numbering (converted PDB files). */
+  authResidueNumber?: number;
   polymer: boolean;
   x: number;
   y: number;
@@ -93,7 +95,7 @@ export function writeMmcif(name: string, entities: readonly CifEntity[], atoms: 
       a.z.toFixed(3),
       '1.00',
       a.bFactor.toFixed(2),
-      String(a.residueNumber),
+      String(a.authResidueNumber ?? a.residueNumber),
       cifValue(a.residueName),
       cifValue(a.chainId),
       cifValue(a.atomName),

@@ -27,8 +27,8 @@ export type BindingMetrics =
 export interface PredictedSample {
   metrics: SampleMetrics;
   structureCif: Buffer;
-  /** `.npz` files for the archive, by kind: `pae` always, `pde`/`plddt` when the engine has them. */
-  arrays: { pae: Buffer; pde?: Buffer; plddt?: Buffer };
+  /** `.npz` files for the archive, by kind, as far as the engine wrote them. */
+  arrays: { pae?: Buffer; pde?: Buffer; plddt?: Buffer };
 }
 
 export interface StructureSampleOutput {
