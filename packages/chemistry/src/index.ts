@@ -1,5 +1,6 @@
 import initRDKitModuleUntyped, { type MainModule as RDKitModule } from '@rdkit/rdkit';
 
+export * from './atom-maps.ts';
 export * from './ccd.ts';
 
 /**
