@@ -13,6 +13,7 @@ import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
 import { installValidation, parseQuery } from './plugins/validation.ts';
 import { ROUTES } from './routes/index.ts';
+import { JobProcessing, createJobServices } from './jobs/processing.ts';
 import type { App, Services } from './services.ts';
 
 export interface BuildAppOptions {
@@ -51,12 +52,17 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const now = options.now ?? (() => new Date());
+  const jobServices = createJobServices(config);
+  const jobProcessing = new JobProcessing({ ...jobServices, storage, config, now, log: app.log }, { runners: config.jobs.runInProcess });
   const services: Services = {
     config,
     storage,
     authenticator: new ApiKeyAuthenticator(storage, config.keyCacheTtlMs),
     lastUsed: new LastUsedTracker(storage, config.lastUsedFlushMs),
-    now: options.now ?? (() => new Date()),
+    now,
+    ...jobServices,
+    jobQueue: jobProcessing,
   };
   const readiness: Readiness = { shuttingDown: false };
   app.decorate('services', services);
@@ -79,6 +85,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('preClose', async () => {
     readiness.shuttingDown = true;
   });
+  app.addHook('onReady', async () => jobProcessing.start());
   app.addHook('onClose', async () => services.lastUsed.stop());
+  app.addHook('onClose', async () => jobProcessing.stop());
   return { app, services, readiness };
 }

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parsePriceTable, PriceTableError, type PriceTable } from './billing/prices.ts';
+import { type JobsConfig, loadJobsConfig } from './jobs/config.ts';
 
 /** Every setting comes from the environment (README "Configuration"); defaults suit local use. */
 export interface ServerConfig {
@@ -16,13 +17,14 @@ export interface ServerConfig {
   bodyLimitBytes: number;
   /** Milli-USD per billed unit (spec/ENGINE.md §9), `BOLTZ_PRICE_TABLE` overriding the defaults. */
   prices: PriceTable;
+  jobs: JobsConfig;
   bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string };
   cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
 }
 
 export class ConfigError extends Error {}
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     lastUsedFlushMs: integer(env, 'LAST_USED_FLUSH_MS', 30_000, 100, 600_000),
     bodyLimitBytes: 50 * 1024 * 1024,
     prices: priceTable(env.BOLTZ_PRICE_TABLE),
+    jobs: loadJobsConfig(env),
     bootstrap: {
       adminKey: env.BOLTZ_BOOTSTRAP_ADMIN_KEY || undefined,
       testAdminKey: env.BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY || undefined,

@@ -31,14 +31,19 @@ export const livemodeRequired = (message: string) => new ApiError(403, 'livemode
 export const workspaceArchived = (id: string) => new ApiError(403, 'workspace_archived', `Workspace ${id} is archived`);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message, undefined, NO_RETRY);
+export const idempotencyConflict = (key: string) =>
+  new ApiError(409, 'idempotency_conflict', `Idempotency key "${key}" was already used with a different request body`, undefined, NO_RETRY);
 export const payloadTooLarge = (limitBytes: number) =>
   new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`);
+export const rangeNotSatisfiable = (size: number) =>
+  new ApiError(416, 'bad_request', 'The requested byte range is not satisfiable', undefined, { 'content-range': `bytes */${size}` });
 export const validationError = (message: string, details?: ErrorDetails) => new ApiError(422, 'validation_error', message, details);
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, 'rate_limited', `Rate limit exceeded; retry in ${retryAfterSeconds} s`, undefined, {
     'retry-after': String(retryAfterSeconds),
     'x-should-retry': 'true',
   });
+export const engineUnavailable = (message: string) => new ApiError(501, 'engine_unavailable', message, undefined, NO_RETRY);
 export const internalError = () => new ApiError(500, 'internal_error', 'Internal server error', undefined, NO_RETRY);
 export const serviceUnavailable = (message: string) =>
   new ApiError(503, 'service_unavailable', message, undefined, { 'retry-after': '1', 'x-should-retry': 'true' });

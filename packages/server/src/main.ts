@@ -4,6 +4,7 @@ import { openStorage } from '@boltz/storage';
 import { buildApp } from './app.ts';
 import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { runWorker } from './worker.ts';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -61,6 +62,7 @@ const program = new Command('boltz-server')
   .showHelpAfterError();
 program.command('serve', { isDefault: true }).description('Migrate the database, bootstrap it on first start, and serve the API').action(serve);
 program.command('migrate').description('Apply pending database migrations and exit').action(migrate);
+program.command('worker').description('Run job runners and the retention sweeper only (no HTTP API)').action(runWorker);
 program
   .command('admin-key')
   .description('Manage admin API keys from the server host')

@@ -4,14 +4,16 @@ import type { Storage } from '@boltz/storage';
 import type { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
 import type { LastUsedTracker } from './auth/last-used.ts';
 import type { ServerConfig } from './config.ts';
+import type { JobQueue, JobServices } from './jobs/processing.ts';
 
 /** What routes may use; it arrives on the Fastify instance, never as a module singleton. */
-export interface Services {
+export interface Services extends JobServices {
   config: ServerConfig;
   storage: Storage;
   authenticator: ApiKeyAuthenticator;
   lastUsed: LastUsedTracker;
   now: () => Date;
+  jobQueue: JobQueue;
 }
 
 declare module 'fastify' {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Boltz from 'boltz-api';
 import type { Storage } from '@boltz/storage';
 import { openTestDatabase } from '../../storage/test/test-database.ts';
@@ -33,7 +36,9 @@ export interface TestServer extends BuiltApp {
 
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const database = await openTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
+  // Result files and the URL-signing key go to a folder of this server's own.
+  const dataDir = mkdtempSync(join(tmpdir(), 'boltz-test-data-'));
+  const config = loadConfig({ LOG_LEVEL: 'silent', BOLTZ_DATA_DIR: dataDir, ...env });
   const keys = await bootstrapIfEmpty(database.storage, config);
   if (!keys) throw new Error('test database was not empty');
   const built = await buildApp({ config, storage: database.storage, logger: false });
@@ -56,6 +61,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async close() {
       await built.app.close();
       await database.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -82,7 +88,7 @@ export async function rawRequest(
 
 /** A snapshot of every table, to prove that failed requests wrote nothing. */
 export async function snapshotDatabase(storage: Storage): Promise<string> {
-  const tables = ['organizations', 'workspaces', 'spending_limits', 'api_keys', 'usage_ledger', 'spending_reservations'] as const;
+  const tables = ['organizations', 'workspaces', 'spending_limits', 'api_keys', 'usage_ledger', 'spending_reservations', 'prediction_jobs', 'files'] as const;
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
     out[table] = await storage.db.selectFrom(table).selectAll().orderBy(table === 'spending_limits' ? 'workspace_id' : table === 'spending_reservations' ? 'job_id' : 'id').execute();

@@ -11,6 +11,17 @@ import setSpendingLimit from './admin/workspaces/set-spending-limit.ts';
 import updateWorkspace from './admin/workspaces/update.ts';
 import me from './auth/me.ts';
 import cliVersion from './cli/version.ts';
+import downloadFile from './files/download.ts';
+import deleteAdmeData from './predictions/adme/delete-data.ts';
+import estimateAdmeCost from './predictions/adme/estimate-cost.ts';
+import listAdme from './predictions/adme/list.ts';
+import retrieveAdme from './predictions/adme/retrieve.ts';
+import startAdme from './predictions/adme/start.ts';
+import deleteStructureAndBindingData from './predictions/structure-and-binding/delete-data.ts';
+import estimateStructureAndBindingCost from './predictions/structure-and-binding/estimate-cost.ts';
+import listStructureAndBinding from './predictions/structure-and-binding/list.ts';
+import retrieveStructureAndBinding from './predictions/structure-and-binding/retrieve.ts';
+import startStructureAndBinding from './predictions/structure-and-binding/start.ts';
 
 /** The API's table of contents: one file per operation, named after its URL. */
 export const ROUTES: Array<(app: App) => void> = [
@@ -26,4 +37,15 @@ export const ROUTES: Array<(app: App) => void> = [
   revokeApiKey,
   me,
   cliVersion,
+  startStructureAndBinding,
+  retrieveStructureAndBinding,
+  listStructureAndBinding,
+  deleteStructureAndBindingData,
+  estimateStructureAndBindingCost,
+  startAdme,
+  retrieveAdme,
+  listAdme,
+  deleteAdmeData,
+  estimateAdmeCost,
+  downloadFile,
 ];

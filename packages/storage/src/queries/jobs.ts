@@ -4,7 +4,7 @@ import { type CursorPage, type CursorParams, paginateById } from '../pagination.
 import type { Database, JobMode, PredictionJobsTable, PredictionKind } from '../schema.ts';
 import type { JobScope, WorkspaceJobScope } from '../scope.ts';
 
-export type JobRow = PredictionJobsTable & { attempts: number };
+export type JobRow = Omit<PredictionJobsTable, 'attempts'> & { attempts: number };
 export type NewJobRow = Omit<PredictionJobsTable, 'attempts'>;
 /** What a list shows: everything but the input and output (spec/API.md §7.2). */
 export type JobSummaryRow = Omit<JobRow, 'input' | 'output' | 'input_files'>;
@@ -181,15 +181,16 @@ export class JobStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Drops input and output of a terminal job; a repeat keeps the first timestamp (§7.5). */
-  async deleteData(id: string, now: string): Promise<void> {
-    await this.db
+  /** Drops input and output of a terminal job; false (and nothing changed) on a repeat (§7.5). */
+  async deleteData(id: string, now: string): Promise<boolean> {
+    const result = await this.db
       .updateTable('prediction_jobs')
       .set({ input: null, input_files: null, output: null, data_deleted_at: now })
       .where('id', '=', id)
       .where('status', 'in', ['succeeded', 'failed'])
       .where('data_deleted_at', 'is', null)
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Terminal jobs whose retention has run out and whose data is still there. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import Boltz, { AuthenticationError, BadRequestError, ConflictError, NotFoundError, UnprocessableEntityError } from 'boltz-api';
+import Boltz, { AuthenticationError, BadRequestError, ConflictError, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from 'boltz-api';
 import { rawRequest, startTestServer, type TestServer } from '../../../../test/harness.ts';
 import { assertWorkspaceShape, expectSdkError } from '../../../../test/sdk-assertions.ts';
 
@@ -331,13 +331,30 @@ describe('admin.workspaces through the official SDK', () => {
       });
     });
 
-    it('can be read by a workspace key of that workspace', async () => {
+    it('can be read, not set, by a workspace key of that workspace', async () => {
       const workspace = await admin.admin.workspaces.create({
         spending_limit: { type: 'lifetime', limit: { amount: 42, currency: 'MILLI_USD' } },
       });
       const { key } = await admin.admin.apiKeys.create({ name: 'reader', workspace_id: workspace.id });
-      const limit = await server.client(key).admin.workspaces.retrieveSpendingLimit(workspace.id);
-      assert.equal(limit?.limit.amount, 42);
+      const reader = server.client(key);
+      assert.equal((await reader.admin.workspaces.retrieveSpendingLimit(workspace.id))?.limit.amount, 42);
+      const error = await expectSdkError(
+        reader.admin.workspaces.setSpendingLimit(workspace.id, { type: 'lifetime', limit: { amount: 1, currency: 'MILLI_USD' } }),
+        PermissionDeniedError,
+        'forbidden',
+      );
+      assert.equal(error.status, 403);
+    });
+
+    it('cannot be set with a test-mode admin key (decision d)', async () => {
+      const workspace = await admin.admin.workspaces.create({});
+      const error = await expectSdkError(
+        server.client(server.testAdminKey).admin.workspaces.setSpendingLimit(workspace.id, { type: 'lifetime', limit: { amount: 1, currency: 'MILLI_USD' } }),
+        PermissionDeniedError,
+        'livemode_required',
+      );
+      assert.equal(error.status, 403);
+      assert.equal(await admin.admin.workspaces.retrieveSpendingLimit(workspace.id), null);
     });
 
     it('answers NotFoundError for an unknown workspace', async () => {

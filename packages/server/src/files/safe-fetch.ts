@@ -1,0 +1,103 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { isPublicAddress } from './address-policy.ts';
+
+/** Why a URL input could not be used; the message goes to the client in a 422. */
+export class InputFetchError extends Error {}
+
+export interface FetchPolicy {
+  timeoutMs: number;
+  maxBytes: number;
+  /** BOLTZ_ALLOW_PRIVATE_URLS: let inputs come from loopback/private networks. */
+  allowPrivate: boolean;
+}
+
+const MAX_REDIRECTS = 5;
+
+function refused(host: string): InputFetchError {
+  return new InputFetchError(`refusing to fetch from ${host}: not a public address`);
+}
+
+/**
+ * Resolves the name and vets every address before the socket connects, so what is checked
+ * is what is connected to (no DNS-rebinding gap between a check and the request).
+ */
+function guardedLookup(allowPrivate: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      if (!allowPrivate && addresses.some((a) => !isPublicAddress(a.address))) return callback(refused(hostname), '', 0);
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0].address, addresses[0].family);
+    });
+  };
+}
+
+function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(literal) && !policy.allowPrivate && !isPublicAddress(literal)) return Promise.reject(refused(literal));
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', lookup: guardedLookup(policy.allowPrivate), signal, headers: { accept: '*/*' } }, resolve);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.destroy();
+    throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      response.destroy();
+      throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Fetches a `{type: "url"}` file input (spec/API.md §7.6): http(s) only, redirects followed
+ * and vetted like the first hop, one overall timeout, a size cap, and no loopback, link-local
+ * or private destinations unless the deployment allows them.
+ */
+export async function fetchInputUrl(rawUrl: string, policy: FetchPolicy): Promise<{ data: Buffer; contentType?: string }> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new InputFetchError('is not a valid URL');
+  }
+  try {
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputFetchError('only http and https URLs can be fetched');
+      const response = await get(url, policy, signal);
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && response.headers.location) {
+        response.resume();
+        url = new URL(response.headers.location, url);
+        continue;
+      }
+      if (status < 200 || status >= 300) {
+        response.resume();
+        throw new InputFetchError(`could not be fetched: the server answered HTTP ${status}`);
+      }
+      return { data: await readBody(response, policy.maxBytes), contentType: response.headers['content-type'] };
+    }
+    throw new InputFetchError(`could not be fetched: more than ${MAX_REDIRECTS} redirects`);
+  } catch (error) {
+    if (error instanceof InputFetchError) throw error;
+    if (signal.aborted) throw new InputFetchError(`could not be fetched within ${policy.timeoutMs} ms`);
+    throw new InputFetchError(`could not be fetched: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,90 @@
+import { ConfigError, integer } from '../config.ts';
+
+export type TestTiming = 'fast' | 'realistic' | 'instant';
+
+/** The live engine: the open-source `boltz predict` on this host (spec/ENGINE.md §3). */
+export interface BoltzEngineConfig {
+  executable: string;
+  cacheDir: string;
+  msaServerUrl?: string;
+  maxParallelSamples?: number;
+  usePotentials: boolean;
+  noKernels: boolean;
+  seed?: number;
+  /** Glycans through multi-residue CCD ligands are experimental (ENGINE.md §8). */
+  glycans: boolean;
+  timeoutMs: number;
+  /** Keep each job's full engine log here (ENGINE.md §7). */
+  logDir?: string;
+}
+
+/** Settings of the job runners, files and retention (README "Configuration"). */
+export interface JobsConfig {
+  /** BOLTZ_RUNNERS=0: this process serves HTTP only; `boltz-server worker` runs the jobs. */
+  runInProcess: boolean;
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  testTiming: TestTiming;
+  retentionSweepMs: number;
+  /** Undefined: no live engine, live starts answer 501 (DESIGN.md). */
+  boltzEngine?: BoltzEngineConfig;
+  files: {
+    urlSigningSecret?: string;
+    urlLifetimeSeconds: number;
+    inputMaxBytes: number;
+    inputFetchTimeoutMs: number;
+    allowPrivateUrls: boolean;
+  };
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be true or false (got "${raw}")`);
+}
+
+function testTiming(raw: string | undefined): TestTiming {
+  if (raw === undefined || raw === '') return 'fast';
+  if (raw === 'fast' || raw === 'realistic' || raw === 'instant') return raw;
+  throw new ConfigError(`BOLTZ_TEST_TIMING must be fast, realistic or instant (got "${raw}")`);
+}
+
+function boltzEngine(env: NodeJS.ProcessEnv): BoltzEngineConfig | undefined {
+  const executable = env.BOLTZ_ENGINE_EXECUTABLE;
+  if (!executable) return undefined;
+  return {
+    executable,
+    cacheDir: env.BOLTZ_ENGINE_CACHE || `${env.HOME ?? '.'}/.boltz`,
+    msaServerUrl: env.BOLTZ_ENGINE_MSA_SERVER_URL || undefined,
+    maxParallelSamples: env.BOLTZ_ENGINE_MAX_PARALLEL_SAMPLES ? integer(env, 'BOLTZ_ENGINE_MAX_PARALLEL_SAMPLES', 5, 1, 100) : undefined,
+    usePotentials: flag(env, 'BOLTZ_ENGINE_USE_POTENTIALS', false),
+    noKernels: flag(env, 'BOLTZ_ENGINE_NO_KERNELS', false),
+    seed: env.BOLTZ_ENGINE_SEED ? integer(env, 'BOLTZ_ENGINE_SEED', 0, 0, 2 ** 31 - 1) : undefined,
+    glycans: flag(env, 'BOLTZ_ENGINE_GLYCANS', false),
+    // ENGINE.md §7: a per-job timeout, 2 h by default.
+    timeoutMs: integer(env, 'BOLTZ_ENGINE_TIMEOUT_SECONDS', 7200, 1, 7 * 86_400) * 1000,
+    logDir: env.BOLTZ_ENGINE_LOG_DIR || undefined,
+  };
+}
+
+export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
+  return {
+    runInProcess: flag(env, 'BOLTZ_RUNNERS', true),
+    concurrency: integer(env, 'BOLTZ_RUNNER_CONCURRENCY', 2, 1, 256),
+    leaseMs: integer(env, 'BOLTZ_JOB_LEASE_MS', 30_000, 500, 3_600_000),
+    pollMs: integer(env, 'BOLTZ_RUNNER_POLL_MS', 250, 10, 60_000),
+    testTiming: testTiming(env.BOLTZ_TEST_TIMING),
+    retentionSweepMs: integer(env, 'BOLTZ_RETENTION_SWEEP_MS', 60_000, 50, 86_400_000),
+    boltzEngine: boltzEngine(env),
+    files: {
+      urlSigningSecret: env.BOLTZ_URL_SIGNING_SECRET || undefined,
+      urlLifetimeSeconds: integer(env, 'BOLTZ_FILE_URL_TTL_SECONDS', 3600, 1, 7 * 86_400),
+      inputMaxBytes: integer(env, 'BOLTZ_INPUT_FILE_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+      inputFetchTimeoutMs: integer(env, 'BOLTZ_INPUT_URL_TIMEOUT_MS', 10_000, 100, 600_000),
+      allowPrivateUrls: flag(env, 'BOLTZ_ALLOW_PRIVATE_URLS', false),
+    },
+  };
+}

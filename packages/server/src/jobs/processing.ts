@@ -1,0 +1,69 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { type BlobStore, type Storage, localBlobStoreIn } from '@boltz/storage';
+import type { ServerConfig } from '../config.ts';
+import { UrlSigner, loadSigningSecret } from '../files/url-signer.ts';
+import { EngineSet } from './engines.ts';
+import { RetentionSweeper } from './retention-sweeper.ts';
+import { JobRunner } from './runner.ts';
+
+/** What job routes and runners share: where bytes live, how URLs are signed, which engines run. */
+export interface JobServices {
+  blobs: BlobStore;
+  urlSigner: UrlSigner;
+  engines: EngineSet;
+}
+
+export function createJobServices(config: ServerConfig): JobServices {
+  return {
+    blobs: localBlobStoreIn(config.dataDir),
+    urlSigner: new UrlSigner(loadSigningSecret(config.dataDir, config.jobs.files.urlSigningSecret), config.jobs.files.urlLifetimeSeconds),
+    engines: new EngineSet(config.jobs),
+  };
+}
+
+/** What a starting job tells the runners: it is due now, or at `at`. */
+export interface JobQueue {
+  wake(at?: string): void;
+}
+
+/**
+ * The background work of a process: job runners (unless BOLTZ_RUNNERS=0 in a serving process)
+ * and the retention sweeper.
+ */
+export class JobProcessing implements JobQueue {
+  private readonly runner?: JobRunner;
+  private readonly sweeper: RetentionSweeper;
+
+  constructor(
+    deps: JobServices & { storage: Storage; config: ServerConfig; now: () => Date; log: FastifyBaseLogger },
+    options: { runners: boolean },
+  ) {
+    const { jobs } = deps.config;
+    if (options.runners) {
+      this.runner = new JobRunner({
+        storage: deps.storage,
+        blobs: deps.blobs,
+        engines: deps.engines,
+        concurrency: jobs.concurrency,
+        leaseMs: jobs.leaseMs,
+        pollMs: jobs.pollMs,
+        now: deps.now,
+        log: deps.log,
+      });
+    }
+    this.sweeper = new RetentionSweeper(deps.storage, deps.blobs, jobs.retentionSweepMs, deps.now, deps.log);
+  }
+
+  start(): void {
+    this.runner?.start();
+    this.sweeper.start();
+  }
+
+  wake(at?: string): void {
+    this.runner?.wake(at);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.runner?.stop(), this.sweeper.stop()]);
+  }
+}

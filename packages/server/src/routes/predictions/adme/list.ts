@@ -1,0 +1,4 @@
+import { ADME } from '../../../jobs/families.ts';
+import { listRoute } from '../list.ts';
+
+export default listRoute(ADME);
