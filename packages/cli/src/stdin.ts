@@ -56,14 +56,20 @@ function readIfPromptlyAvailable(stream: NodeJS.ReadStream, waitMs: number): Pro
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = false;
-    const timer = setTimeout(() => {
-      if (received) return;
-      // Nothing arrived: let go of the pipe so that the process can exit.
-      stream.removeAllListeners('data');
-      stream.pause();
-      stream.destroy();
-      resolve(undefined);
-    }, waitMs);
+    // setImmediate after the timer: on a busy machine the timer can fire before the event loop
+    // has polled the pipe at all; one more poll phase delivers data that was already waiting.
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (received) return;
+          // Nothing arrived: let go of the pipe so that the process can exit.
+          stream.removeAllListeners('data');
+          stream.pause();
+          stream.destroy();
+          resolve(undefined);
+        }),
+      waitMs,
+    );
     stream.on('data', (chunk: Buffer) => {
       received = true;
       chunks.push(chunk);

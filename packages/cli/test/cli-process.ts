@@ -13,8 +13,11 @@ export interface CliResult {
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
-  /** Written to stdin, which is then closed. Without it stdin is /dev/null (not a pipe). */
-  input?: string | Buffer;
+  /**
+   * Written to stdin, which is then closed. `'idle-pipe'`: stdin is a pipe that stays open and
+   * silent until the process exits. Without it stdin is /dev/null (not a pipe).
+   */
+  input?: string | Buffer | 'idle-pipe';
   cwd?: string;
 }
 
@@ -40,10 +43,13 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  if (options.input !== undefined) child.stdin!.end(options.input);
+  if (options.input !== undefined && options.input !== 'idle-pipe') child.stdin!.end(options.input);
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.once('close', (code, signal) => {
+      child.stdin?.destroy();
+      resolve({ code, signal, stdout, stderr });
+    });
   });
 }
 
