@@ -32,7 +32,8 @@ function clean(message: string): string {
 
 export function classifyFailure(result: ProcessResult, timeoutMs: number): JobError | undefined {
   if (result.timedOut) {
-    return { code: 'timeout', message: `The prediction exceeded the engine's time limit of ${Math.round(timeoutMs / 60_000)} minutes.` };
+    const limit = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} seconds`;
+    return { code: 'timeout', message: `The prediction exceeded the engine's time limit of ${limit}.` };
   }
   if (result.aborted) return { code: 'timeout', message: 'The prediction was stopped before it finished.' };
 
