@@ -34,7 +34,8 @@ export interface TestServer extends BuiltApp {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+/** `listenHost` `::1` gives an IPv6 server (baseURL `http://[::1]:port`), for client-IP tests. */
+export async function startTestServer(env: Record<string, string> = {}, options: { listenHost?: string } = {}): Promise<TestServer> {
   const database = await openTestDatabase();
   // Result files and the URL-signing key go to a folder of this server's own.
   const dataDir = mkdtempSync(join(tmpdir(), 'boltz-test-data-'));
@@ -42,10 +43,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const keys = await bootstrapIfEmpty(database.storage, config);
   if (!keys) throw new Error('test database was not empty');
   const built = await buildApp({ config, storage: database.storage, logger: false });
-  await built.app.listen({ host: '127.0.0.1', port: 0 });
+  const host = options.listenHost ?? '127.0.0.1';
+  await built.app.listen({ host, port: 0 });
   const address = built.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');
-  const baseURL = `http://127.0.0.1:${address.port}`;
+  const baseURL = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   const scope = { organizationId: keys[0].organizationId };
   const defaultWorkspace = await database.storage.workspaces.findDefault(scope);
   return {
