@@ -7,7 +7,7 @@ import { RateLimiter } from './auth/rate-limiter.ts';
 import type { ServerConfig } from './config.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { installAuthentication } from './plugins/authentication.ts';
-import { installErrorHandler } from './plugins/error-handler.ts';
+import { installErrorHandler, renderFrameworkError } from './plugins/error-handler.ts';
 import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
@@ -50,6 +50,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     requestIdHeader: false,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     ajv: { customOptions: { strict: false } },
+    frameworkErrors: renderFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const now = options.now ?? (() => new Date());

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, badRequest, internalError, notFound, payloadTooLarge, serviceUnavailable } from '../errors.ts';
 
 function transient(error: NodeJS.ErrnoException): boolean {
@@ -13,7 +13,7 @@ function toApiError(error: FastifyError, bodyLimit: number): ApiError {
       return payloadTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return badRequest('Content-Type must be application/json');
-    case 'FST_ERR_CTP_INVALID_JSON':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return badRequest('Request body is not valid JSON');
   }
@@ -21,6 +21,16 @@ function toApiError(error: FastifyError, bodyLimit: number): ApiError {
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return badRequest(error.message);
   if (transient(error)) return serviceUnavailable('Temporarily unavailable; retry shortly');
   return internalError();
+}
+
+/**
+ * Errors the router raises before any route or hook runs (an undecodable `%zz` in the path, a
+ * path parameter over the router's length limit): Fastify's `frameworkErrors` option, so that
+ * they too get the `{code, message}` body (spec/API.md §3.1) instead of Fastify's own.
+ */
+export function renderFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? badRequest('A path parameter is too long') : badRequest('Malformed URL');
+  reply.code(apiError.statusCode).type('application/json').send(apiError.toBody());
 }
 
 export function installErrorHandler(app: FastifyInstance, bodyLimit: number): void {
