@@ -85,6 +85,16 @@ async function dispatch(globals: GlobalOptions, tokens: string[], connection: { 
     return 0;
   }
 
+  try {
+    return await runLeaf(globals, leaf, invocation, leafTokens, connection);
+  } catch (error) {
+    // Usage errors found while parsing or running point at this command's help.
+    if (error instanceof UsageError && !error.helpCommand) throw new UsageError(error.message, invocation);
+    throw error;
+  }
+}
+
+async function runLeaf(globals: GlobalOptions, leaf: LeafCommand, invocation: string, leafTokens: string[], connection: { current?: ApiConnection }): Promise<number> {
   const stdin = new Stdin();
   const request = await buildRequest(leaf, invocation, leafTokens, new FileReferences(stdin), stdin);
   const api = new ApiConnection(globals);

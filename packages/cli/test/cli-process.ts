@@ -41,8 +41,8 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   if (options.input !== undefined && options.input !== 'idle-pipe') child.stdin!.end(options.input);
   return new Promise((resolve, reject) => {
     child.once('error', reject);

@@ -33,7 +33,7 @@ function predictionResource(family: PredictionFamily): ResourceCommand {
     name: 'start',
     summary: 'Submit a prediction and print it (usually still pending); poll it with retrieve',
     flags: startFlags(family),
-    examples: [family.example, `${family.example.replace(' start ', ' start ')} -r --transform id   # print only the new id`],
+    examples: [family.example, `${family.example} -r --transform id   # print only the new id`],
     call: (client, { body }) => family.sdk(client).start(body),
   });
   return {

@@ -123,7 +123,7 @@ export async function downloadResults(context: CommandContext, options: { start?
     };
     writeCheckpoint(runDir, checkpoint);
     writeJsonAtomically(join(runDir, 'run.json'), withoutUrls(run));
-    if (run.status !== lastStatus) emit('status', `Run ${id} is ${run.status}`);
+    if (run.status !== lastStatus) emit('status', `Run ${id}: ${run.status}`);
     lastStatus = run.status;
 
     if (run.status === 'failed') {
