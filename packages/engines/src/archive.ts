@@ -34,6 +34,5 @@ export function tarGz(entries: readonly ArchiveEntry[]): Buffer {
   }
   // End of archive: two zero blocks.
   blocks.push(Buffer.alloc(BLOCK * 2));
-  // Level 1: PAE matrices dominate large archives; the fastest level costs little in size there.
-  return gzipSync(Buffer.concat(blocks), { level: 1 });
+  return gzipSync(Buffer.concat(blocks));
 }

@@ -13,6 +13,7 @@ import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
 import { installValidation, parseQuery } from './plugins/validation.ts';
 import { ROUTES } from './routes/index.ts';
+import { installOauth } from './oauth/index.ts';
 import { JobProcessing, createJobServices } from './jobs/processing.ts';
 import type { App, Services } from './services.ts';
 
@@ -33,6 +34,14 @@ export interface BuiltApp {
 /** `TRUST_PROXY=2`: trust the nearest two hops of `X-Forwarded-For`. */
 function hopCount(hops: number) {
   return (_address: string, hop: number) => hop < hops;
+}
+
+/** The issuer when no public URL is configured: where this process listens. */
+function listenOrigin(app: App): string {
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('BOLTZ_PUBLIC_URL is required when not listening on TCP');
+  const host = ['0.0.0.0', '::'].includes(address.address) ? '127.0.0.1' : address.address;
+  return `http://${address.family === 'IPv6' && host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
@@ -73,8 +82,15 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   installValidation(app);
   installJsonBodyParser(app, config.bodyLimitBytes);
   installErrorHandler(app, config.bodyLimitBytes);
+  const oauth = installOauth(app, {
+    storage,
+    publicUrl: () => config.publicUrl ?? listenOrigin(app),
+    behindProxy: config.trustProxy !== false,
+    signInAttempts: config.signInAttempts,
+  });
   installAuthentication(app, {
     authenticator: services.authenticator,
+    userTokens: { authenticate: async (token, organizationId) => (await oauth.userTokens()).authenticate(token, organizationId) },
     rateLimiter: new RateLimiter(config.rateLimit.max, config.rateLimit.windowSeconds),
     lastUsed: services.lastUsed,
   });

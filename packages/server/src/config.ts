@@ -15,10 +15,13 @@ export interface ServerConfig {
   keyCacheTtlMs: number;
   lastUsedFlushMs: number;
   bodyLimitBytes: number;
+  /** Public origin of the server, the OAuth issuer (`BOLTZ_PUBLIC_URL`); default: the listen address. */
+  publicUrl?: string;
+  signInAttempts: { max: number; windowSeconds: number };
   /** Milli-USD per billed unit (spec/ENGINE.md §9), `BOLTZ_PRICE_TABLE` overriding the defaults. */
   prices: PriceTable;
   jobs: JobsConfig;
-  bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string };
+  bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string; adminEmail?: string; adminPassword?: string };
   cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
 }
 
@@ -50,6 +53,20 @@ function priceTable(raw: string | undefined): PriceTable {
   }
 }
 
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`BOLTZ_PUBLIC_URL must be an absolute http(s) URL (got "${raw}")`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search) {
+    throw new ConfigError(`BOLTZ_PUBLIC_URL must be an http(s) origin without a path (got "${raw}")`);
+  }
+  return url.origin;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = resolve(env.BOLTZ_DATA_DIR || './data');
   return {
@@ -66,11 +83,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5_000, 0, 600_000),
     lastUsedFlushMs: integer(env, 'LAST_USED_FLUSH_MS', 30_000, 100, 600_000),
     bodyLimitBytes: 50 * 1024 * 1024,
+    publicUrl: publicUrl(env.BOLTZ_PUBLIC_URL),
+    signInAttempts: {
+      max: integer(env, 'SIGN_IN_MAX_ATTEMPTS', 10, 1, 10_000),
+      windowSeconds: integer(env, 'SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
+    },
     prices: priceTable(env.BOLTZ_PRICE_TABLE),
     jobs: loadJobsConfig(env),
     bootstrap: {
       adminKey: env.BOLTZ_BOOTSTRAP_ADMIN_KEY || undefined,
       testAdminKey: env.BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY || undefined,
+      adminEmail: env.BOLTZ_BOOTSTRAP_ADMIN_EMAIL || undefined,
+      adminPassword: env.BOLTZ_BOOTSTRAP_ADMIN_PASSWORD || undefined,
       organizationName: env.BOLTZ_ORGANIZATION_NAME || 'Default organization',
     },
     cliVersion: {

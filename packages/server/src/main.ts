@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { runWorker } from './worker.ts';
+import { bootstrapAdminUser, createUser, generatePassword, resetPassword, setMembership } from './user-administration.ts';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
@@ -14,6 +15,12 @@ async function serve(): Promise<void> {
   if (created) {
     const generated = !config.bootstrap.adminKey && !config.bootstrap.testAdminKey;
     process.stdout.write(`${formatKeyAnnouncement(created, generated)}\n`);
+    const admin = await bootstrapAdminUser(storage, {
+      organizationId: created[0].organizationId,
+      email: config.bootstrap.adminEmail,
+      password: config.bootstrap.adminPassword,
+    });
+    if (admin?.generated) process.stdout.write(`  Administrator sign-in: ${admin.email} / ${admin.password} (shown once)\n\n`);
   }
 
   const { app } = await buildApp({ config, storage });
@@ -72,6 +79,61 @@ program
   .option('--name <name>', 'key name')
   .option('--organization <id>', 'organization id (default: the first organization)')
   .action(mintAdminKey);
+
+async function withStorage<T>(work: (storage: ReturnType<typeof openStorage>) => Promise<T>): Promise<T> {
+  const storage = openStorage({ url: loadConfig().databaseUrl });
+  await storage.migrate();
+  try {
+    return await work(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+const role = () => new Option('--role <role>', 'role in the organization').choices(['admin', 'member']).default('member');
+const users = program.command('user').description('Manage user accounts (people who sign in with `boltz-api auth login`)');
+users
+  .command('create')
+  .description('Create a user and add them to an organization; prints a generated password once if none is given')
+  .requiredOption('--email <email>', 'sign-in email')
+  .option('--password <password>', 'password (at least 12 characters); generated when omitted')
+  .option('--name <name>', 'display name')
+  .option('--organization <id>', 'organization id (default: the first organization)')
+  .addOption(role())
+  .action((options: { email: string; password?: string; name?: string; organization?: string; role: 'admin' | 'member' }) =>
+    withStorage(async (storage) => {
+      const password = options.password ?? generatePassword();
+      const user = await createUser(storage, { email: options.email, password, name: options.name, organizationId: options.organization, role: options.role });
+      process.stderr.write(`Created user ${user.id} (${user.email}) as ${options.role} of ${user.active_organization_id}.\n`);
+      if (!options.password) process.stdout.write(`${password}\n`);
+    }),
+  );
+users
+  .command('reset-password')
+  .description('Set a new password; prints a generated one once if none is given')
+  .requiredOption('--email <email>', 'sign-in email')
+  .option('--password <password>', 'new password (at least 12 characters); generated when omitted')
+  .action((options: { email: string; password?: string }) =>
+    withStorage(async (storage) => {
+      const password = options.password ?? generatePassword();
+      await resetPassword(storage, options.email, password);
+      process.stderr.write(`Password of ${options.email} changed.\n`);
+      if (!options.password) process.stdout.write(`${password}\n`);
+    }),
+  );
+users
+  .command('set-role')
+  .alias('add-to-org')
+  .description('Add a user to an organization, or change their role in it')
+  .requiredOption('--email <email>', 'sign-in email')
+  .option('--organization <id>', 'organization id (default: the first organization)')
+  .addOption(role())
+  .action((options: { email: string; organization?: string; role: 'admin' | 'member' }) =>
+    withStorage(async (storage) => {
+      const organizationId = await setMembership(storage, options.email, options.organization, options.role);
+      process.stderr.write(`${options.email} is now ${options.role} of ${organizationId}.\n`);
+    }),
+  );
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -139,7 +139,49 @@ export interface UsageDailyTable {
   quantity: number;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string;
+  active_organization_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type ComputeRole = 'admin' | 'member';
+
+export interface OrganizationMembershipsTable {
+  organization_id: string;
+  user_id: string;
+  compute_role: ComputeRole;
+  created_at: string;
+}
+
+/** One oidc-provider model instance (session, grant, code, token…), payload as JSON text. */
+export interface OauthModelsTable {
+  model: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  /** Unix milliseconds. */
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
+}
+
 export interface Database {
+  users: UsersTable;
+  organization_memberships: OrganizationMembershipsTable;
+  oauth_models: OauthModelsTable;
+  server_secrets: ServerSecretsTable;
   prediction_jobs: PredictionJobsTable;
   files: FilesTable;
   usage_ledger: UsageLedgerTable;

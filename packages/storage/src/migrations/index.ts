@@ -3,6 +3,7 @@ import * as m0001 from './0001_organizations_workspaces_api_keys.ts';
 import * as m0002 from './0002_usage_ledger_and_reservations.ts';
 import * as m0003 from './0003_prediction_jobs_and_files.ts';
 import * as m0004 from './0004_usage_rollups.ts';
+import * as m0005 from './0005_users_and_oauth.ts';
 
 /** Numbered and append-only; every migration must run on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_usage_ledger_and_reservations': m0002,
   '0003_prediction_jobs_and_files': m0003,
   '0004_usage_rollups': m0004,
+  '0005_users_and_oauth': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

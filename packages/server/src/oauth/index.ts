@@ -1,0 +1,100 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Storage } from '@boltz/storage';
+import { API_AUDIENCE, API_RESOURCE, createAuthorizationServer } from './authorization-server.ts';
+import { installInteractionRoutes } from './interactions.ts';
+import { loadOauthSecrets, publicJwk, type OauthSecrets } from './signing-keys.ts';
+import { UserTokenVerifier } from './user-tokens.ts';
+
+export interface OauthOptions {
+  storage: Storage;
+  /** The public origin of this server (the OAuth issuer); resolved at first use when unset. */
+  publicUrl: () => string;
+  behindProxy: boolean;
+  signInAttempts: { max: number; windowSeconds: number };
+}
+
+export interface OauthServer {
+  provider(): Promise<Provider>;
+  userTokens(): Promise<UserTokenVerifier>;
+}
+
+/** The official CLI sends its audience as `resource`; see API_RESOURCE. */
+function rewriteResource(encoded: string): string {
+  const params = new URLSearchParams(encoded);
+  const resources = params.getAll('resource');
+  if (!resources.includes(API_AUDIENCE)) return encoded;
+  params.delete('resource');
+  for (const resource of resources) params.append('resource', resource === API_AUDIENCE ? API_RESOURCE : resource);
+  return params.toString();
+}
+
+/**
+ * The request as oidc-provider should see it: same headers and socket, body replaced. It reads
+ * bodies itself and only accepts an unread stream without complaint.
+ */
+function withBody(raw: IncomingMessage, body: string): IncomingMessage {
+  const bytes = Buffer.from(body);
+  const replacement = Readable.from([bytes]) as unknown as IncomingMessage;
+  return Object.assign(replacement, {
+    headers: { ...raw.headers, 'content-length': String(bytes.length) },
+    rawHeaders: raw.rawHeaders,
+    method: raw.method,
+    url: raw.url,
+    socket: raw.socket,
+    httpVersion: raw.httpVersion,
+    httpVersionMajor: raw.httpVersionMajor,
+    httpVersionMinor: raw.httpVersionMinor,
+  });
+}
+
+/**
+ * Mounts the authorization server (oidc-provider, a Koa app) under /oauth and the discovery
+ * document, plus our sign-in and consent pages. The provider is built on first use because its
+ * issuer is the server's public URL, which may only be known once it listens.
+ */
+export function installOauth(app: FastifyInstance, options: OauthOptions): OauthServer {
+  let built: Promise<{ provider: Provider; secrets: OauthSecrets; verifier: UserTokenVerifier; handle: ReturnType<Provider['callback']> }> | undefined;
+  const build = () => {
+    built ??= (async () => {
+      const secrets = await loadOauthSecrets(options.storage);
+      const issuer = options.publicUrl();
+      const provider = createAuthorizationServer({ issuer, storage: options.storage, secrets, behindProxy: options.behindProxy });
+      const verifier = new UserTokenVerifier(options.storage, provider, issuer, publicJwk(secrets.signingKey));
+      return { provider, secrets, verifier, handle: provider.callback() };
+    })();
+    return built;
+  };
+
+  app.register(async (scope) => {
+    // Form bodies stay text here: forwarded requests get the resource rewrite, and the
+    // interaction pages parse their own forms.
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
+
+    const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { handle } = await build();
+      const [path, query] = (request.raw.url ?? '').split('?', 2);
+      if (query) request.raw.url = `${path}?${rewriteResource(query)}`;
+      const raw = typeof request.body === 'string' ? withBody(request.raw, rewriteResource(request.body)) : request.raw;
+      reply.hijack();
+      await handle(raw, reply.raw);
+    };
+    const hidden = { schema: { hide: true }, config: { access: 'public' as const } };
+    scope.get('/.well-known/openid-configuration', hidden, forward);
+    scope.all('/oauth/*', hidden, forward);
+
+    installInteractionRoutes(scope, {
+      storage: options.storage,
+      provider: async () => (await build()).provider,
+      formKey: async () => (await build()).secrets.formKey,
+      signInAttempts: options.signInAttempts,
+    });
+  });
+
+  return {
+    provider: async () => (await build()).provider,
+    userTokens: async () => (await build()).verifier,
+  };
+}
