@@ -1,7 +1,9 @@
 import initRDKitModuleUntyped, { type MainModule as RDKitModule } from '@rdkit/rdkit';
+import { MAX_SMILES_ATOMS, smilesAtomCount } from './smiles-size.ts';
 
 export * from './atom-maps.ts';
 export * from './ccd.ts';
+export * from './smiles-size.ts';
 
 /**
  * RDKit (WebAssembly): the field's standard toolkit for SMILES parsing and descriptors.
@@ -24,8 +26,13 @@ export interface ParsedMolecule {
 
 export interface Chemistry {
   readonly rdkitVersion: string;
-  /** Null when RDKit cannot parse or sanitise the SMILES. */
+  /** Null when RDKit cannot parse or sanitise the SMILES, or it has over MAX_SMILES_ATOMS atoms. */
   parseSmiles(smiles: string): ParsedMolecule | null;
+  /**
+   * Heavy atoms of the molecule, null exactly when `parseSmiles` is null. Much cheaper: no
+   * descriptors, no 2D layout (request validation and pricing call it).
+   */
+  heavyAtomCount(smiles: string): number | null;
 }
 
 // The package's default export is typed as a module namespace; it is the factory function.
@@ -60,13 +67,7 @@ class RdkitChemistry implements Chemistry {
   }
 
   parseSmiles(smiles: string): ParsedMolecule | null {
-    // get_mol returns null (or an invalid handle) for unparseable input and logs to stderr;
-    // an empty string would parse as an empty molecule, which is not a molecule.
-    if (!smiles.trim()) return null;
-    const mol = this.rdkit.get_mol(smiles);
-    if (!mol) return null;
-    try {
-      if (!mol.is_valid()) return null;
+    return this.withMolecule(smiles, (mol) => {
       const descriptors = JSON.parse(mol.get_descriptors()) as Record<string, number>;
       return {
         canonicalSmiles: mol.get_smiles(),
@@ -74,6 +75,22 @@ class RdkitChemistry implements Chemistry {
         descriptors,
         atoms: atomsFromMolblock(mol.get_molblock()),
       };
+    });
+  }
+
+  heavyAtomCount(smiles: string): number | null {
+    return this.withMolecule(smiles, (mol) => mol.get_num_atoms(true));
+  }
+
+  private withMolecule<T>(smiles: string, read: (mol: NonNullable<ReturnType<RDKitModule['get_mol']>>) => T): T | null {
+    // get_mol returns null (or an invalid handle) for unparseable input and logs to stderr;
+    // an empty string would parse as an empty molecule, which is not a molecule. Oversized
+    // input never reaches RDKit (smiles-size.ts).
+    if (!smiles.trim() || smilesAtomCount(smiles) > MAX_SMILES_ATOMS) return null;
+    const mol = this.rdkit.get_mol(smiles);
+    if (!mol) return null;
+    try {
+      return mol.is_valid() ? read(mol) : null;
     } finally {
       mol.delete();
     }

@@ -20,5 +20,6 @@ export class EngineFailure extends Error {
 
 /** Engine messages reach API clients: absolute host paths are reduced to their last component. */
 export function withoutHostPaths(message: string): string {
-  return message.replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"`:,;()[\]]+)+\/?/g, (path) => path.replace(/\/$/, '').split('/').pop() ?? '');
+  // A path starts a word: `and/or` and `1/1` are not paths.
+  return message.replace(/(?<![\w.~-])(?:\/[^\s/'"`:,;()[\]]+)+\/?/g, (path) => path.replace(/\/$/, '').split('/').pop() ?? '');
 }

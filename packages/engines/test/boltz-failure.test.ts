@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { classifyFailure, type ProcessResult } from '../src/index.ts';
+import { withoutHostPaths } from '../src/engine-failure.ts';
 
 const exited = (exitCode: number, log: string): ProcessResult => ({ exitCode, timedOut: false, aborted: false, log });
 const HOUR = 3_600_000;
@@ -50,5 +51,10 @@ describe('live engine: failure signs → job error (spec/ENGINE.md §7)', () => 
       message: 'The engine failed (exit code 1): RuntimeError: CUDA error: no kernel image is available for execution on the device at lib.so',
     });
     assert.deepEqual(classifyFailure(exited(137, ''), HOUR), { code: 'engine_failed', message: 'The engine failed (exit code 137).' });
+  });
+
+  it('strips host paths but keeps slashes inside words', () => {
+    assert.equal(withoutHostPaths('Missing /srv/boltz/cache/mols/ZZZ.pkl (1/1 and/or 2/3)'), 'Missing ZZZ.pkl (1/1 and/or 2/3)');
+    assert.equal(withoutHostPaths("File '/opt/boltz/main.py', line 3"), "File 'main.py', line 3");
   });
 });

@@ -178,7 +178,7 @@ const POLYMER_SPACING = 20; // Å between helix axes: protein helices and B-form
  * and glycans sit around the first polymer, their plane tangent to it, ~7 Å plus half their own
  * extent from its axis (the "z offset" of the 2D depiction points away from the axis).
  */
-export function buildComplex(input: any, chemistry: Chemistry, jitter: () => Vec3): Complex {
+export function buildComplex(input: any, chemistry: Chemistry): Complex {
   const entities: CifEntity[] = [];
   const drafts: ChainDraft[] = [];
   (input.entities as any[]).forEach((entity, index) => {
@@ -192,8 +192,7 @@ export function buildComplex(input: any, chemistry: Chemistry, jitter: () => Vec
   polymers.forEach((draft, column) => {
     const zs = draft.residues.flatMap((r) => r.atoms.map((a) => a.position[2]));
     const midZ = (Math.min(...zs) + Math.max(...zs)) / 2;
-    const shift = translate([column * POLYMER_SPACING, 0, -midZ], jitter());
-    placed.set(draft, (p) => translate(p, shift));
+    placed.set(draft, (p) => translate(p, [column * POLYMER_SPACING, 0, -midZ]));
   });
   const planars = drafts.filter((d) => d.planar);
   planars.forEach((draft, k) => {
@@ -202,9 +201,8 @@ export function buildComplex(input: any, chemistry: Chemistry, jitter: () => Vec
     const radius = 7 + extent / 2;
     const angle = (2 * Math.PI * k) / Math.max(planars.length, 1);
     const [dx, dy] = [Math.cos(angle), Math.sin(angle)];
-    const offset = jitter();
     // Local (x, y, z) → tangent, axis (z), radial.
-    placed.set(draft, ([x, y, z]) => translate([(radius + z) * dx - x * dy, (radius + z) * dy + x * dx, y + 4 * (k % 3)], offset));
+    placed.set(draft, ([x, y, z]) => [(radius + z) * dx - x * dy, (radius + z) * dy + x * dx, y + 4 * (k % 3)]);
   });
 
   const chains: ComplexChain[] = [];

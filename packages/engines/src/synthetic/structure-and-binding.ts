@@ -16,9 +16,11 @@ export async function predictStructureAndBinding(input: any, chemistry: Chemistr
   const seed = canonicalJson(input);
   const samples: PredictedSample[] = [];
   const count: number = input.num_samples ?? 1;
+  const complex = buildComplex(input, chemistry);
   for (let k = 0; k < count; k++) {
     const random = seededRandom(seed, `sample ${k}`);
-    const complex = buildComplex(input, chemistry, () => [random.between(-0.5, 0.5), random.between(-0.5, 0.5), random.between(-0.5, 0.5)]);
+    // Samples differ by a small rigid shift of each chain (≤ 0.5 Å per axis) and their confidences.
+    const shifts = complex.chains.map((): [number, number, number] => [random.between(-0.5, 0.5), random.between(-0.5, 0.5), random.between(-0.5, 0.5)]);
     const plddt = tokenPlddt(complex, random);
     const atoms: CifAtom[] = complex.atoms.map((atom) => ({
       group: atom.group,
@@ -29,9 +31,9 @@ export async function predictStructureAndBinding(input: any, chemistry: Chemistr
       entityId: complex.chains[atom.chainIndex].entityId,
       residueNumber: atom.residueNumber,
       polymer: atom.polymer,
-      x: atom.position[0],
-      y: atom.position[1],
-      z: atom.position[2],
+      x: atom.position[0] + shifts[atom.chainIndex][0],
+      y: atom.position[1] + shifts[atom.chainIndex][1],
+      z: atom.position[2] + shifts[atom.chainIndex][2],
       bFactor: plddt[atom.token] * 100,
     }));
     samples.push({

@@ -64,6 +64,8 @@ function describe(error: ErrorObject): [string, string] {
       return [inputPath(error.instancePath), `must be at least ${params.limit}`];
     case 'exclusiveMinimum':
       return [inputPath(error.instancePath), `must be greater than ${params.limit}`];
+    case 'minProperties':
+      return [inputPath(error.instancePath), `must have at least ${params.limit} ${params.limit === 1 ? 'entry' : 'entries'}`];
     default:
       return [inputPath(error.instancePath), error.message ?? 'is invalid'];
   }

@@ -1,4 +1,4 @@
-import { type Chemistry, type MappedAtom, lookupCcd, smilesAtomMaps } from '@boltz/chemistry';
+import { type Chemistry, MAX_SMILES_ATOMS, type MappedAtom, lookupCcd, smilesAtomCount, smilesAtomMaps } from '@boltz/chemistry';
 import type { ErrorDetails } from '../../errors.ts';
 import { type FileInputValue, MSA_MEDIA_TYPES } from '../file-input.ts';
 import type { StructureAndBindingInput } from './input-schema.ts';
@@ -16,6 +16,8 @@ import { heavyAtomsPerCopy } from './tokens.ts';
  * - Chain IDs: 1–4 letters or digits, the mmCIF convention the engines and viewers handle.
  * - CCD codes: 1–5 upper-case letters or digits. A well-formed code missing from the embedded table
  *   (packages/chemistry/src/ccd.ts) is accepted; atom names are only checked for listed codes.
+ * - SMILES ligands: at most MAX_SMILES_ATOMS atoms (packages/chemistry/src/smiles-size.ts: larger
+ *   ones cannot be parsed safely), so in practice the 2048-heavy-atom binder limit applies to none.
  * - A glycan is one connected graph of residues. Pocket residues sit on polymer chains other than
  *   the binder. A bond or contact may not join an atom or residue to itself.
  */
@@ -165,10 +167,13 @@ class InputCheck {
       case 'ligand_ccd':
         this.checkCcdCode(entity.value, `${path}.value`);
         return;
-      case 'ligand_smiles':
-        if (this.chemistry.parseSmiles(entity.value)) this.mappedAtoms.set(index, smilesAtomMaps(entity.value));
-        else this.report(`${path}.value`, 'is not a SMILES that RDKit can parse; check brackets, ring-closure digits and valences');
+      case 'ligand_smiles': {
+        const atoms = smilesAtomCount(entity.value);
+        if (atoms > MAX_SMILES_ATOMS) this.report(`${path}.value`, `writes ${atoms} atoms; a SMILES ligand has at most ${MAX_SMILES_ATOMS} atoms on this server`);
+        else if (this.chemistry.heavyAtomCount(entity.value) === null) this.report(`${path}.value`, 'is not a SMILES that RDKit can parse; check brackets, ring-closure digits and valences');
+        else this.mappedAtoms.set(index, smilesAtomMaps(entity.value));
         return;
+      }
       case 'glycan':
         this.checkGlycan(entity, path);
         return;

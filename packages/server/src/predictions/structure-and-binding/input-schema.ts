@@ -36,7 +36,7 @@ const Msa = TaggedUnion(
     Type.Object(
       {
         type: Type.Literal('custom'),
-        format: Type.Union([Type.Literal('a3m'), Type.Literal('csv')], { description: 'MSA file format; base64 uploads use media type text/x-a3m (a3m) or text/csv (csv)' }),
+        format: Type.Enum(['a3m', 'csv'], { description: 'MSA file format; base64 uploads use media type text/x-a3m (a3m) or text/csv (csv)' }),
         source: fileInputOf(Object.values(MSA_MEDIA_TYPES), { description: 'The MSA file' }),
       },
       { ...closed, description: 'A user-provided MSA. If any protein uses one, every protein must use custom or empty.' },

@@ -24,7 +24,7 @@ export function heavyAtomsPerCopy(entity: Entity, chemistry: Chemistry): number 
     case 'ligand_ccd':
       return ccdHeavyAtoms(entity.value);
     case 'ligand_smiles':
-      return chemistry.parseSmiles(entity.value)?.heavyAtomCount;
+      return chemistry.heavyAtomCount(entity.value) ?? undefined;
     case 'glycan':
       return entity.residues.reduce((sum, residue) => sum + ccdHeavyAtoms(residue.ccd), 0);
     default:
