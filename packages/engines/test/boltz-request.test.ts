@@ -76,6 +76,25 @@ describe('live engine: request rules (spec/ENGINE.md §3, §5)', () => {
     }
   });
 
+  it('gives proteins with the same sequence one MSA file, as Boltz merges them', () => {
+    const a3m = { type: 'custom', format: 'a3m', source: { type: 'base64', data: Buffer.from('>q\nMKTAYIAK\n').toString('base64'), media_type: 'text/x-a3m' } };
+    const job = jobOf({
+      name: 'copies',
+      jobId: 'sab_pred_copies',
+      deployment: {},
+      input: {
+        entities: [
+          { type: 'protein', chain_ids: ['A'], value: 'MKTAYIAK', msa: a3m },
+          { type: 'protein', chain_ids: ['B'], value: 'GSHMLE', msa: { type: 'empty' } },
+          { type: 'protein', chain_ids: ['C'], value: 'MKTAYIAK', msa: a3m },
+        ],
+      },
+    });
+    const request = toBoltzRequest(job, { cacheDir: '/c' }, chemistry);
+    assert.deepEqual(parse(request.yamlText).sequences.map((s: any) => s.protein.msa), ['msa_0.a3m', 'empty', 'msa_0.a3m']);
+    assert.deepEqual(request.files.map((f) => f.name), ['msa_0.a3m']);
+  });
+
   it('converts PDB templates to mmCIF keeping the author chain ids', () => {
     const tmpl = build('crambin-custom-msa-templates').files.find((f) => f.name === 'tmpl_1.cif')!.data.toString();
     assert.match(tmpl, /^data_tmpl_1\n/);

@@ -56,7 +56,8 @@ export function toBoltzRequest(job: PredictionJob, deployment: BoltzDeployment, 
   });
   const files: BoltzRequest['files'] = [];
 
-  const sequences = entities.map((entity, index) => sequenceItem(entity, index, job, files, deployment));
+  const msaPaths = new Map<string, string>();
+  const sequences = entities.map((entity, index) => sequenceItem(entity, index, job, files, deployment, msaPaths));
   const constraints = [
     ...entities.flatMap((entity) => (entity.type === 'glycan' ? glycanBonds(entity) : [])),
     ...(input.bonds ?? []).map((bond: any) => ({ bond: { atom1: bondAtom(bond.atom1, chains), atom2: bondAtom(bond.atom2, chains) } })),
@@ -79,7 +80,14 @@ function id(chainIds: string[]): string | string[] {
   return chainIds.length === 1 ? chainIds[0] : chainIds;
 }
 
-function sequenceItem(entity: any, index: number, job: PredictionJob, files: BoltzRequest['files'], deployment: BoltzDeployment) {
+function sequenceItem(
+  entity: any,
+  index: number,
+  job: PredictionJob,
+  files: BoltzRequest['files'],
+  deployment: BoltzDeployment,
+  msaPaths: Map<string, string>,
+) {
   switch (entity.type) {
     case 'protein':
     case 'rna':
@@ -91,7 +99,7 @@ function sequenceItem(entity: any, index: number, job: PredictionJob, files: Bol
           sequence: entity.value,
           ...(modifications.length > 0 ? { modifications } : {}),
           ...(entity.cyclic ? { cyclic: true } : {}),
-          ...(entity.type === 'protein' && entity.msa ? { msa: msaPath(entity.msa, index, job, files) } : {}),
+          ...(entity.type === 'protein' && entity.msa ? { msa: msaPath(entity, index, job, files, msaPaths) } : {}),
         },
       };
     }
@@ -114,10 +122,19 @@ function inputFile(job: PredictionJob, key: string) {
   return file;
 }
 
-function msaPath(msa: any, entityIndex: number, job: PredictionJob, files: BoltzRequest['files']): string {
+/**
+ * Boltz merges proteins with the same sequence and rejects the merge when their `msa` values
+ * differ (§2), comparing the paths: copies declared as separate entities (the API allows it when
+ * their MSAs agree) therefore share the first one's file.
+ */
+function msaPath(protein: any, entityIndex: number, job: PredictionJob, files: BoltzRequest['files'], msaPaths: Map<string, string>): string {
+  const msa = protein.msa;
   if (msa.type === 'empty') return 'empty';
+  const shared = msaPaths.get(protein.value);
+  if (shared) return shared;
   const name = `msa_${entityIndex}.${msa.format === 'csv' ? 'csv' : 'a3m'}`;
   files.push({ name, data: inputFile(job, `input.entities[${entityIndex}].msa`).data });
+  msaPaths.set(protein.value, name);
   return name;
 }
 
