@@ -126,7 +126,7 @@ export const adminApiKeys: ResourceCommand = {
       summary: 'Create a workspace API key',
       flags: [
         { flag: 'name', field: 'name', type: 'string', placement: 'body', required: true, description: 'a name to recognise the key by', placeholder: 'NAME' },
-        { flag: 'allowed-ip', field: 'allowed_ips', type: 'string', repeatable: true, placement: 'body', description: 'only accept requests from this IP address (repeatable; default: any)', placeholder: 'IP' },
+        { flag: 'allowed-ip', field: 'allowed_ips', type: 'string', repeatable: true, placement: 'body', description: 'only accept requests from this IP address (default: any)', placeholder: 'IP' },
         { flag: 'expires-in-days', field: 'expires_in_days', type: 'integer', placement: 'body', description: 'expire after this many days (1–365; default: never)', placeholder: 'DAYS' },
         { flag: 'mode', field: 'mode', type: 'string', choices: ['live', 'test'], placement: 'body', description: "live or test (default: the calling key's mode)", placeholder: 'MODE' },
         { flag: 'workspace-id', field: 'workspace_id', type: 'string', placement: 'body', description: 'workspace the key belongs to (default: the default workspace)', placeholder: 'ID' },
