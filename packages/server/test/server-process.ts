@@ -63,9 +63,19 @@ function launch(args: string[], env: Record<string, string>): { child: ChildProc
   return { child, out, exited };
 }
 
-/** Runs a `boltz-server` subcommand (`migrate`, `admin-key create …`) to completion. */
-export async function runServerCommand(args: string[], env: Record<string, string>): Promise<CommandResult> {
-  return launch(args, env).exited;
+/**
+ * Runs `boltz-server` with `args` (`migrate`, `admin-key create …`, or none for a start that is
+ * expected to fail) to completion; after `timeoutMs` it is killed, so a command that wrongly
+ * keeps running fails the test instead of hanging it.
+ */
+export async function runServerCommand(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CommandResult> {
+  const { child, exited } = launch(args, env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  try {
+    return await exited;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

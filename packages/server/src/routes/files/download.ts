@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { ByteRange } from '@boltz/storage';
 import { forbidden, notFound, rangeNotSatisfiable } from '../../errors.ts';
@@ -13,6 +14,12 @@ const Query = Type.Object({
   expires: Type.Optional(Type.String({ description: 'Expiry, Unix seconds (part of the signature)' })),
   signature: Type.Optional(Type.String({ description: 'base64url HMAC-SHA256 over id, name and expiry' })),
 });
+
+/** The bytes as stored, sent as a stream (never serialised); documented as binary. */
+const FileBytes = {
+  description: 'The file, or the requested byte range of it',
+  content: { 'application/octet-stream': { schema: Type.Unsafe<Readable>({ type: 'string', format: 'binary' }) } },
+};
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n`; anything else is served whole (RFC 9110 §14.2). */
 function requestedRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
@@ -44,7 +51,7 @@ export default function downloadFile(app: App) {
         tags: ['Files'],
         params: Params,
         querystring: Query,
-        response: errorResponses(403, 404, 416),
+        response: { 200: FileBytes, 206: FileBytes, ...errorResponses(403, 404, 416) },
       },
     },
     async (request, reply) => {
