@@ -111,6 +111,11 @@ function describeScope(scope: string): string {
   }
 }
 
+/** Gives oidc-provider's code field a label and our styling (the first of duplicate attributes wins). */
+function labelUserCodeField(form: string): string {
+  return form.replace(/<input\b([^>]*\bname="user_code"[^>]*)>/, '<label for="user_code">Code</label><input id="user_code" class="code" autocomplete="one-time-code" required$1>');
+}
+
 /** oidc-provider supplies the `<form>` (with its own CSRF field); we supply the page. */
 export function deviceCodeInputPage(form: string, error?: string): string {
   return page(
@@ -118,7 +123,7 @@ export function deviceCodeInputPage(form: string, error?: string): string {
     `<h1>Connect the CLI</h1>
 <p>Enter the code shown by <code>boltz-api auth login --device-code</code>.</p>
 ${errorMessage(error)}
-${form.replace('<input type="text" name="user_code"', '<label for="user_code">Code</label><input id="user_code" class="code" type="text" autocomplete="one-time-code" autofocus required name="user_code"')}
+${labelUserCodeField(form)}
 <button class="primary" type="submit" form="op.deviceInputForm">Continue</button>`,
   );
 }
