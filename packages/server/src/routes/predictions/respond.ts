@@ -3,9 +3,9 @@ import type { JobRow } from '@boltz/storage';
 import { presignerFor, toPrediction } from '../../jobs/render.ts';
 import type { Services } from '../../services.ts';
 
-/** Scheme and host that presigned URLs point at: the ones the client used. */
-export function publicOrigin(_services: Services, request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
+/** Scheme and host that presigned URLs point at: configured, or the one the client used. */
+export function publicOrigin(services: Services, request: FastifyRequest): string {
+  return services.config.publicUrl ?? `${request.protocol}://${request.host}`;
 }
 
 export function predictionResponse(services: Services, request: FastifyRequest, row: JobRow) {
