@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Boltz from 'boltz-api';
 import { openStorage } from '@boltz/storage';
-import { type TestDatabaseLocation, createTestDatabaseLocation } from './harness.ts';
+import { type TestDatabaseLocation, createTestDatabaseLocation } from '../../storage/test/test-database.ts';
 import { ADME_INPUT, STRUCTURE_INPUT, download, fileObjects } from './predictions.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
 
