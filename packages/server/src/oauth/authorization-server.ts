@@ -160,7 +160,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     routes: OAUTH_ROUTES,
     async renderError(ctx: KoaContextWithOIDC, out) {
       ctx.type = 'html';
-      ctx.body = errorPage('Sign-in failed', out as unknown as Record<string, unknown>);
+      const { error, error_description: description } = out as { error?: string; error_description?: string };
+      ctx.body = errorPage('Sign-in failed', { error, error_description: description });
     },
     enabledJWA: { idTokenSigningAlgValues: ['ES256'], requestObjectSigningAlgValues: ['ES256'] },
   };
