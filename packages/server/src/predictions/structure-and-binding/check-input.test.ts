@@ -95,6 +95,12 @@ describe('checkStructureAndBindingInput', () => {
       });
     });
 
+    it('names the first three wrong letters and counts the rest', () => {
+      assertProblems(mutated(cyclicPhosphopeptide, (i) => (i.entities[0].value = `GRKS${'Z'.repeat(10)}`)), {
+        'input.entities[0].value': /"Z" at index 4, "Z" at index 5, "Z" at index 6, … \(10 in all\)/,
+      });
+    });
+
     it('says so when a sequence is in lower case', () => {
       assertProblems(mutated(cyclicPhosphopeptide, (i) => (i.entities[0].value = 'grksrsgswg')), {
         'input.entities[0].value': /upper case/,
@@ -512,6 +518,19 @@ describe('checkStructureAndBindingInput', () => {
           'input.templates[1].template_structure.url': /must be an http or https URL/,
         },
       );
+    });
+  });
+
+  describe('size', () => {
+    it('accepts up to 5000 tokens and rejects more, counting every copy and ligand atom', () => {
+      assert.deepEqual(check(mutated(cyclicPhosphopeptide, (i) => (i.entities[0].value = 'G'.repeat(5000)))), {});
+      assertProblems(mutated(cyclicPhosphopeptide, (i) => (i.entities[0].value = 'G'.repeat(5001))), {
+        'input.entities': /add up to 5001 tokens .*; at most 5000 are accepted/,
+      });
+      // Two protease copies of 2500 residues plus darunavir's 38 heavy atoms.
+      assertProblems(mutated(proteaseWithInhibitor, (i) => (i.entities[0].value = 'A'.repeat(2500))), {
+        'input.entities': /add up to 5038 tokens/,
+      });
     });
   });
 

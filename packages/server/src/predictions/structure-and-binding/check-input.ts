@@ -2,7 +2,7 @@ import { type Chemistry, MAX_SMILES_ATOMS, type MappedAtom, lookupCcd, smilesAto
 import type { ErrorDetails } from '../../errors.ts';
 import { type FileInputValue, MSA_MEDIA_TYPES } from '../file-input.ts';
 import type { StructureAndBindingInput } from './input-schema.ts';
-import { heavyAtomsPerCopy } from './tokens.ts';
+import { heavyAtomsPerCopy, structureTokens } from './tokens.ts';
 
 /**
  * The content rules of a structure-and-binding input that its schema cannot express
@@ -18,10 +18,18 @@ import { heavyAtomsPerCopy } from './tokens.ts';
  *   (packages/chemistry/src/ccd.ts) is accepted; atom names are only checked for listed codes.
  * - SMILES ligands: at most MAX_SMILES_ATOMS atoms (packages/chemistry/src/smiles-size.ts: larger
  *   ones cannot be parsed safely), so in practice the 2048-heavy-atom binder limit applies to none.
+ * - At most MAX_STRUCTURE_TOKENS tokens per request (below).
  * - A glycan is one connected graph of residues. Pocket residues sit on polymer chains other than
  *   the binder. A bond or contact may not join an atom or residue to itself.
  */
 export const MAX_LIGAND_BINDER_HEAVY_ATOMS = 2048;
+/**
+ * Our cap on the size of one complex, in pricing tokens (tokens.ts). The spec names none; 5000 is
+ * the cap of comparable hosted structure predictors and about what one large GPU can fold, and it
+ * keeps a single request from occupying an engine (and the synthetic engine's token × token PAE
+ * matrices) without bound.
+ */
+export const MAX_STRUCTURE_TOKENS = 5000;
 
 type Input = StructureAndBindingInput;
 type Entity = Input['entities'][number];
@@ -92,6 +100,7 @@ class InputCheck {
   run(): ErrorDetails {
     this.collectChains();
     this.input.entities.forEach((entity, index) => this.checkEntity(entity, index));
+    this.checkSize();
     this.checkMsaModes();
     this.checkRepeatedSequences();
     this.checkBinding();
@@ -182,16 +191,19 @@ class InputCheck {
 
   private checkSequence(entity: Polymer, path: string): void {
     const { letters, hint } = RESIDUE_LETTERS[entity.type];
-    const bad: string[] = [];
+    // A regex scan allocates nothing per letter: sequences may be megabytes long.
+    const shown: string[] = [];
+    let count = 0;
     let lowerCase = false;
-    [...entity.value].forEach((letter, i) => {
-      if (letters.includes(letter)) return;
-      bad.push(`"${letter}" at index ${i}`);
-      lowerCase ||= letters.includes(letter.toUpperCase());
-    });
-    if (bad.length === 0) return;
+    for (const match of entity.value.matchAll(new RegExp(`[^${letters}]`, 'gu'))) {
+      count += 1;
+      if (shown.length < 3) shown.push(`"${match[0]}" at index ${match.index}`);
+      lowerCase ||= letters.includes(match[0].toUpperCase());
+    }
+    if (count === 0) return;
     const kind = entity.type === 'protein' ? 'amino acids' : `${entity.type.toUpperCase()} nucleotides`;
-    this.report(`${path}.value`, `has letters that are not ${kind}: ${list(bad, 3)}; use ${hint}${lowerCase ? ' (upper case)' : ''}`);
+    const more = count > shown.length ? `, … (${count} in all)` : '';
+    this.report(`${path}.value`, `has letters that are not ${kind}: ${shown.join(', ')}${more}; use ${hint}${lowerCase ? ' (upper case)' : ''}`);
   }
 
   private checkModifications(entity: Polymer, path: string): void {
@@ -256,6 +268,15 @@ class InputCheck {
     const component = lookupCcd(code);
     if (!component || component.atoms.some((atom) => atom.name === atomName)) return;
     this.report(path, `is not an atom of ${code}; its heavy atoms are ${list(component.atoms.map((atom) => atom.name), 60)}`);
+  }
+
+  private checkSize(): void {
+    const tokens = structureTokens(this.input, this.chemistry);
+    if (tokens <= MAX_STRUCTURE_TOKENS) return;
+    this.report(
+      'input.entities',
+      `add up to ${tokens} tokens (polymer residues plus ligand and glycan heavy atoms, over all copies); at most ${MAX_STRUCTURE_TOKENS} are accepted`,
+    );
   }
 
   // ── MSAs (spec/API.md §8.1) ──────────────────────────────────────────────────────────
