@@ -8,6 +8,9 @@ import { installInteractionRoutes } from './interactions.ts';
 import { loadOauthSecrets, publicJwk, type OauthSecrets } from './signing-keys.ts';
 import { UserTokenVerifier } from './user-tokens.ts';
 
+const HOUSEKEEPING_INTERVAL_MS = 15 * 60_000;
+const EXPIRED_ROW_GRACE_MS = 24 * 3_600_000;
+
 export interface OauthOptions {
   storage: Storage;
   /** The public origin of this server (the OAuth issuer); resolved at first use when unset. */
@@ -92,6 +95,11 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
       signInAttempts: options.signInAttempts,
     });
   });
+
+  // Expired codes, sessions and tokens stay a day (so late polls still hear "expired"), then go.
+  const housekeeping = setInterval(() => void options.storage.oauthModels.deleteExpired(EXPIRED_ROW_GRACE_MS).catch(() => {}), HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+  app.addHook('onClose', async () => clearInterval(housekeeping));
 
   return {
     provider: async () => (await build()).provider,

@@ -57,6 +57,7 @@ export class UserTokenVerifier implements UserTokenAuthenticator {
       this.liveGrants.delete(grantId);
       return false;
     }
+    if (this.liveGrants.size > 10_000) this.liveGrants.clear();
     this.liveGrants.set(grantId, now);
     return true;
   }
