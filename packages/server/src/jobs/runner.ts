@@ -11,6 +11,12 @@ import type { EngineSet } from './engines.ts';
 import { FAMILY_OF_KIND } from './families.ts';
 import { JobResultFiles } from './job-files.ts';
 
+/**
+ * A job whose runs keep dying (a crash it causes itself, an input that cannot be read) would
+ * otherwise be taken over forever; after this many attempts it fails instead.
+ */
+export const MAX_ATTEMPTS = 5;
+
 export interface RunnerOptions {
   storage: Storage;
   blobs: BlobStore;
@@ -140,7 +146,9 @@ export class JobRunner {
       const input = job.input === null ? null : JSON.parse(job.input);
       const engine = input === null ? undefined : await engines.engineFor(job.mode, job.kind, input);
       let outcome: EngineOutcome;
-      if (!engine) {
+      if (job.attempts > MAX_ATTEMPTS) {
+        outcome = { status: 'failed', version: job.version, error: { code: 'engine_failed', message: `The job was interrupted ${MAX_ATTEMPTS} times and was given up.` } };
+      } else if (!engine) {
         outcome = { status: 'failed', version: job.version, error: { code: 'engine_unavailable', message: 'No engine can run this job here.' } };
       } else {
         workDir = await mkdtemp(join(tmpdir(), `boltz-${job.id}-`));
