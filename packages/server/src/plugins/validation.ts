@@ -72,9 +72,23 @@ function describe(error: ErrorObject): [string, string] {
 }
 
 export function validationFailure(errors: ErrorObject[], part: string) {
+  // A union of literals (`mode: "live" | "test"`) fails as one `const` error per branch: name
+  // every allowed value, not just the first.
+  const allowedByPath = new Map<string, unknown[]>();
+  for (const error of errors) {
+    if (error.keyword !== 'const') continue;
+    const allowed = allowedByPath.get(error.instancePath) ?? [];
+    allowed.push((error.params as { allowedValue: unknown }).allowedValue);
+    allowedByPath.set(error.instancePath, allowed);
+  }
   const details: ErrorDetails = {};
   for (const error of errors) {
-    const [path, message] = describe(error);
+    const [path, described] = describe(error);
+    const allowed = allowedByPath.get(error.instancePath);
+    const message =
+      allowed && allowed.length > 1 && (error.keyword === 'const' || error.keyword === 'anyOf')
+        ? `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`
+        : described;
     details[path || part] ??= message;
   }
   const [firstPath, firstMessage] = Object.entries(details)[0];
