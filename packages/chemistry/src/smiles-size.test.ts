@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { type Chemistry, MAX_SMILES_ATOMS, loadChemistry, smilesAtomCount } from './index.ts';
+import { type Chemistry, MAX_SMILES_ATOMS, loadChemistry, smilesAtomCount, smilesHeavyAtomCount } from './index.ts';
 
 describe('smilesAtomCount', () => {
   it('counts organic-subset, aromatic, two-letter and bracket atoms, not bonds, rings or charges', () => {
@@ -20,9 +20,11 @@ describe('RDKit size guard and heavyAtomCount', () => {
     chemistry = await loadChemistry();
   });
 
-  it('agrees with parseSmiles on heavy atoms, explicit hydrogens excluded', () => {
-    for (const smiles of ['CC(=O)Oc1ccccc1C(=O)O', '[H]C([H])([H])O', '[Na+].[Cl-]', 'c1ccncc1']) {
+  it('agrees with parseSmiles and with the text count on heavy atoms, explicit hydrogens excluded', () => {
+    const molecules = ['CC(=O)Oc1ccccc1C(=O)O', '[H]C([H])([H])O', '[2H]OC([2H])=O', '[Na+].[Cl-]', 'c1ccncc1', '[Hg+2].[H-]', 'Cl[Pt](Cl)([NH3])[NH3]'];
+    for (const smiles of molecules) {
       assert.equal(chemistry.heavyAtomCount(smiles), chemistry.parseSmiles(smiles)!.heavyAtomCount, smiles);
+      assert.equal(smilesHeavyAtomCount(smiles), chemistry.heavyAtomCount(smiles), smiles);
     }
     assert.equal(chemistry.heavyAtomCount('[H]C([H])([H])O'), 2);
   });

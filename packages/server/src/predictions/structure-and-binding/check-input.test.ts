@@ -127,8 +127,8 @@ describe('checkStructureAndBindingInput', () => {
     });
 
     it('rejects a SMILES too large to hand to RDKit safely, without calling it', () => {
-      assertProblems(mutated(proteaseWithInhibitor, (i) => (i.entities[1].value = 'C'.repeat(5000))), {
-        'input.entities[1].value': /writes 5000 atoms; a SMILES ligand has at most 500 atoms/,
+      assertProblems(mutated(proteaseWithInhibitor, (i) => (i.entities[1].value = 'C'.repeat(600))), {
+        'input.entities[1].value': /writes 600 atoms; a SMILES ligand has at most 500 atoms/,
       });
       assert.deepEqual(check(proteaseWithInhibitor), {});
     });
@@ -305,7 +305,7 @@ describe('checkStructureAndBindingInput', () => {
 
     it('rejects a request without a protein target', () => {
       assertProblems(mutated(proteaseWithInhibitor, (i) => i.entities.splice(0, 1) && delete i.constraints), {
-        'input.binding': /needs a protein target/,
+        'input.binding': /needs a protein target for ligand_protein_binding/,
       });
     });
   });
@@ -531,6 +531,16 @@ describe('checkStructureAndBindingInput', () => {
       assertProblems(mutated(proteaseWithInhibitor, (i) => (i.entities[0].value = 'A'.repeat(2500))), {
         'input.entities': /add up to 5038 tokens/,
       });
+    });
+
+    it('answers an oversized request before parsing any SMILES', () => {
+      let parsed = 0;
+      const countingChemistry: Chemistry = { ...chemistry, heavyAtomCount: (smiles) => (parsed++, chemistry.heavyAtomCount(smiles)) };
+      const ligands = Array.from({ length: 20 }, (_, k) => ({ type: 'ligand_smiles', chain_ids: [`L${k}`], value: 'C'.repeat(300) }));
+      const details = checkStructureAndBindingInput(mutated(cyclicPhosphopeptide, (i) => i.entities.push(...ligands)), countingChemistry);
+      assert.deepEqual(Object.keys(details), ['input.entities']);
+      assert.match(details['input.entities'], /add up to 6010 tokens/);
+      assert.equal(parsed, 0);
     });
   });
 

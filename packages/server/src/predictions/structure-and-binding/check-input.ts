@@ -1,8 +1,8 @@
-import { type Chemistry, MAX_SMILES_ATOMS, type MappedAtom, lookupCcd, smilesAtomCount, smilesAtomMaps } from '@boltz/chemistry';
+import { type Chemistry, MAX_SMILES_ATOMS, type MappedAtom, lookupCcd, smilesAtomCount, smilesAtomMaps, smilesHeavyAtomCount } from '@boltz/chemistry';
 import type { ErrorDetails } from '../../errors.ts';
 import { type FileInputValue, MSA_MEDIA_TYPES } from '../file-input.ts';
 import type { StructureAndBindingInput } from './input-schema.ts';
-import { heavyAtomsPerCopy, structureTokens } from './tokens.ts';
+import { countTokens, heavyAtomsPerCopy } from './tokens.ts';
 
 /**
  * The content rules of a structure-and-binding input that its schema cannot express
@@ -99,8 +99,10 @@ class InputCheck {
 
   run(): ErrorDetails {
     this.collectChains();
+    // An oversized request is answered before RDKit parses anything: that is what bounds the
+    // work one request can cause here.
+    if (!this.checkSize()) return this.details;
     this.input.entities.forEach((entity, index) => this.checkEntity(entity, index));
-    this.checkSize();
     this.checkMsaModes();
     this.checkRepeatedSequences();
     this.checkBinding();
@@ -270,13 +272,15 @@ class InputCheck {
     this.report(path, `is not an atom of ${code}; its heavy atoms are ${list(component.atoms.map((atom) => atom.name), 60)}`);
   }
 
-  private checkSize(): void {
-    const tokens = structureTokens(this.input, this.chemistry);
-    if (tokens <= MAX_STRUCTURE_TOKENS) return;
+  private checkSize(): boolean {
+    // SMILES atoms counted from the text: the same number RDKit gives, without parsing.
+    const tokens = countTokens(this.input, smilesHeavyAtomCount);
+    if (tokens <= MAX_STRUCTURE_TOKENS) return true;
     this.report(
       'input.entities',
       `add up to ${tokens} tokens (polymer residues plus ligand and glycan heavy atoms, over all copies); at most ${MAX_STRUCTURE_TOKENS} are accepted`,
     );
+    return false;
   }
 
   // ── MSAs (spec/API.md §8.1) ──────────────────────────────────────────────────────────
@@ -328,7 +332,7 @@ class InputCheck {
         if (copies.length > 1) {
           this.report(path, `is one of ${copies.length} copies (${list(copies)}) of input.entities[${binder.entityIndex}]; the ligand binder must have exactly one copy: declare it as an entity of its own`);
         }
-        const heavyAtoms = heavyAtomsPerCopy(binder.entity, this.chemistry) ?? 0;
+        const heavyAtoms = heavyAtomsPerCopy(binder.entity, (smiles) => this.chemistry.heavyAtomCount(smiles)) ?? 0;
         if (heavyAtoms > MAX_LIGAND_BINDER_HEAVY_ATOMS) this.report(path, `has ${heavyAtoms} heavy atoms; a ligand binder has at most ${MAX_LIGAND_BINDER_HEAVY_ATOMS}`);
       }
       this.input.entities.forEach((entity, index) => {
@@ -337,7 +341,7 @@ class InputCheck {
         }
       });
       if (!this.input.entities.some((entity) => entity.type === 'protein')) {
-        this.report('input.binding', 'ligand_protein_binding needs a protein target, and the request has no protein');
+        this.report('input.binding', 'needs a protein target for ligand_protein_binding, and the request has no protein');
       }
       return;
     }
