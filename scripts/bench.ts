@@ -49,7 +49,7 @@ try {
   const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failures', 'vs baseline', 'goal']];
   for (const scenario of scenarios) {
     const request = await scenario.prepare(server.context);
-    const result = await measure(server.context.baseURL, request, settings, server.cpuSeconds);
+    const result = await measure(server.context.baseURL, request, { ...settings, connections: scenario.connections ?? settings.connections }, server.cpuSeconds);
     results.set(scenario.name, result);
     const baseline = scenario.baseline ? results.get(scenario.baseline) : undefined;
     const ratio = baseline ? result.requestsPerSecond / baseline.requestsPerSecond : undefined;

@@ -12,6 +12,8 @@ export interface BenchContext {
   defaultWorkspaceId: string;
   /** The official SDK, for setting up data before a measurement. */
   client: Boltz;
+  /** The server's SQLite file, for scenarios that load data in bulk. */
+  databaseFile: string;
 }
 
 export interface BenchServer {
@@ -60,7 +62,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   const defaultWorkspace = workspaces.data.find((workspace) => workspace.is_default);
   if (!defaultWorkspace) throw new Error('the bootstrapped organization has no default workspace');
   return {
-    context: { baseURL: server.baseURL, liveAdminKey, testAdminKey, defaultWorkspaceId: defaultWorkspace.id, client },
+    context: { baseURL: server.baseURL, liveAdminKey, testAdminKey, defaultWorkspaceId: defaultWorkspace.id, client, databaseFile: database.url },
     process: server,
     cpuSeconds: () => processCpuSeconds(server.child.pid!),
     async close() {

@@ -10,5 +10,7 @@ export interface Scenario {
   name: string;
   prepare(context: BenchContext): Promise<BenchRequest>;
   baseline?: string;
+  /** Connections to measure with instead of `--connections` (1: the latency of one request at a time). */
+  connections?: number;
   goal?: { minRatioToBaseline?: number; maxP99Ms?: number };
 }

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.ts';
 import { authMe, bareRoute, retrieveWorkspace } from './authentication.ts';
+import { usageByWorkspaceAndApplication, usageTotalsPerDay } from './usage.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them; add new scenario files here. */
-export const SCENARIOS: Scenario[] = [bareRoute, authMe, retrieveWorkspace];
+export const SCENARIOS: Scenario[] = [bareRoute, authMe, retrieveWorkspace, usageByWorkspaceAndApplication, usageTotalsPerDay];

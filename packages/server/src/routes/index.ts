@@ -1,5 +1,6 @@
 import type { App } from '../services.ts';
 import createApiKey from './admin/api-keys/create.ts';
+import listUsage from './admin/usage/list.ts';
 import listApiKeys from './admin/api-keys/list.ts';
 import revokeApiKey from './admin/api-keys/revoke.ts';
 import archiveWorkspace from './admin/workspaces/archive.ts';
@@ -35,6 +36,7 @@ export const ROUTES: Array<(app: App) => void> = [
   createApiKey,
   listApiKeys,
   revokeApiKey,
+  listUsage,
   me,
   cliVersion,
   startStructureAndBinding,

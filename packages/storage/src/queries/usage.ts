@@ -99,14 +99,13 @@ export class UsageStore {
       const after = query.after;
       q = q.where(afterKey(keyColumns, after));
     }
-    const rows = await q
+    let grouped = q
       .select(keyColumns.map((c) => sql.ref(c).as(c === column ? 'window_start' : c)))
       .select(sql<number>`sum(quantity)`.as('quantity'))
       .groupBy(keyColumns)
-      .having(sql`sum(quantity)`, '>', 0)
-      .orderBy(keyColumns)
-      .limit(query.limit)
-      .execute();
+      .having(sql`sum(quantity)`, '>', 0);
+    for (const c of keyColumns) grouped = grouped.orderBy(c);
+    const rows = await grouped.limit(query.limit).execute();
     return rows.map((row) => ({ ...(row as unknown as UsageBucketRow), quantity: Number(row.quantity) }));
   }
 }
