@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { randomBase62 } from './ids.ts';
 
 /** API key format (spec/API.md §2.2): `sk_bc_<scope>_<mode>_<secret>`. */
@@ -33,9 +33,12 @@ export function generateApiKey(keyType: KeyType, mode: Mode): string {
   return apiKeyPrefixFor(keyType, mode) + randomBase62(KEY_SECRET_LENGTH);
 }
 
-/** Keys are random and high-entropy, so a fast hash is the right tool (DESIGN.md). */
+/**
+ * Keys are random and high-entropy, so a fast hash is the right tool (DESIGN.md). It runs on
+ * every authenticated request: the one-shot `hash` is about twice as fast as `createHash`.
+ */
 export function hashApiKey(key: string): Buffer {
-  return createHash('sha256').update(key).digest();
+  return hash('sha256', key, 'buffer');
 }
 
 export function displayPrefix(key: string): string {

@@ -10,6 +10,8 @@ interface CachedKey {
   row: ApiKeyCredentialRow;
   allowList: BlockList | null;
   hash: Buffer;
+  /** `expires_at` parsed once per cache fill rather than on every request. */
+  expiresAtMs: number | null;
   cachedUntil: number;
 }
 
@@ -34,7 +36,7 @@ export class ApiKeyAuthenticator {
     const { row } = cached;
     if (row.revoked_at) throw unauthorized('API key has been revoked');
     if (row.workspace_archived_at) throw unauthorized('API key belongs to an archived workspace');
-    if (row.expires_at && Date.parse(row.expires_at) <= now) throw unauthorized('API key has expired');
+    if (cached.expiresAtMs !== null && cached.expiresAtMs <= now) throw unauthorized('API key has expired');
     if (!ipAllowed(cached.allowList, clientIp)) throw forbidden(`API key is not allowed from IP address ${clientIp}`);
     return {
       kind: 'api_key',
@@ -66,6 +68,7 @@ export class ApiKeyAuthenticator {
       row,
       allowList: buildAllowList(JSON.parse(row.allowed_ips) as string[]),
       hash: Buffer.from(row.key_hash, 'hex'),
+      expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
       cachedUntil: now + this.ttlMs,
     };
     if (this.ttlMs > 0) this.cache.set(hashHex, entry);

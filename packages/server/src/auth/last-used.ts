@@ -5,7 +5,8 @@ import type { Storage } from '@boltz/storage';
  * remembered in memory and written in one transaction per flush interval and at shutdown.
  */
 export class LastUsedTracker {
-  private pending = new Map<string, string>();
+  /** Key id → time of its latest use in epoch milliseconds (formatted only when read or written). */
+  private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly storage: Storage, private readonly flushIntervalMs: number) {}
@@ -15,13 +16,14 @@ export class LastUsedTracker {
     this.timer.unref();
   }
 
-  record(apiKeyId: string, at: string): void {
-    this.pending.set(apiKeyId, at);
+  record(apiKeyId: string, atMs: number): void {
+    this.pending.set(apiKeyId, atMs);
   }
 
   /** The not-yet-written value, so that reads are current even before a flush. */
   pendingFor(apiKeyId: string): string | undefined {
-    return this.pending.get(apiKeyId);
+    const atMs = this.pending.get(apiKeyId);
+    return atMs === undefined ? undefined : new Date(atMs).toISOString();
   }
 
   async flush(): Promise<void> {
@@ -29,7 +31,7 @@ export class LastUsedTracker {
     const batch = this.pending;
     this.pending = new Map();
     try {
-      await this.storage.apiKeys.recordLastUsed(batch);
+      await this.storage.apiKeys.recordLastUsed(new Map([...batch].map(([id, atMs]) => [id, new Date(atMs).toISOString()])));
     } catch (error) {
       for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
       throw error;

@@ -62,7 +62,7 @@ export function installAuthentication(app: FastifyInstance, deps: Authentication
     reply.header('x-ratelimit-reset', decision.resetAt);
     if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
 
-    if (principal.kind === 'api_key') deps.lastUsed.record(principal.apiKeyId, new Date().toISOString());
+    if (principal.kind === 'api_key') deps.lastUsed.record(principal.apiKeyId, Date.now());
     if (access === 'admin' && !isAdmin(principal)) throw forbidden('This endpoint requires an admin API key');
     request.principal = principal;
   });
