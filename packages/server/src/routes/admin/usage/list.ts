@@ -9,9 +9,10 @@ import { decodeCursor, encodeCursor, type CursorBinding } from './usage-cursor.t
 const ApplicationEnum = Type.Enum(APPLICATIONS, { description: 'Billed application' });
 const GroupEnum = Type.Enum(['workspace_id', 'application']);
 
-// A time zone is required (§5.3); Ajv's `date-time` alone would accept a local time.
+// A time zone is required (§5.3); Ajv's `date-time` alone would accept a local time, or an
+// hour-only offset (`+01`) that JavaScript dates cannot read.
 const ZonedDateTime = (description: string) =>
-  Type.String({ format: 'date-time', pattern: '([Zz]|[+-]\\d\\d(:?\\d\\d)?)$', description, examples: ['2026-04-08T18:56:46Z'] });
+  Type.String({ format: 'date-time', pattern: '([Zz]|[+-]\\d\\d:?\\d\\d)$', description, examples: ['2026-04-08T18:56:46Z'] });
 
 // Repeated keys (`applications[]=a&applications[]=b`) arrive as an array, a single one as a string
 // that the query validator coerces into a one-element array (plugins/validation.ts).

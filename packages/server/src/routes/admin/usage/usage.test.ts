@@ -174,6 +174,8 @@ describe('admin.usage.list', () => {
       [{ ...MARCH, window_size: 'WEEK' }, 'window_size'],
       [{ starting_at: '2026-03-01T00:00:00', ending_at: MARCH.ending_at, window_size: 'DAY' }, 'starting_at'],
       [{ starting_at: 'yesterday', ending_at: MARCH.ending_at, window_size: 'DAY' }, 'starting_at'],
+      [{ starting_at: '2026-03-01T00:00:00+01', ending_at: MARCH.ending_at, window_size: 'DAY' }, 'starting_at'],
+      [{ starting_at: '2026-02-30T00:00:00Z', ending_at: MARCH.ending_at, window_size: 'DAY' }, 'starting_at'],
       [{ starting_at: MARCH.ending_at, ending_at: MARCH.starting_at, window_size: 'DAY' }, 'ending_at'],
       [{ starting_at: MARCH.starting_at, ending_at: MARCH.starting_at, window_size: 'DAY' }, 'ending_at'],
       [{ starting_at: '2026-01-01T00:00:00Z', ending_at: '2026-02-01T00:00:01Z', window_size: 'HOUR' }, 'ending_at'],
