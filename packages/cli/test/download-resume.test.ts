@@ -127,6 +127,10 @@ describe('boltz-api download-results: interrupted downloads and unsafe archives'
     assert.equal(JSON.parse(status.stdout).phase, 'materializing_outputs');
     assert.equal(JSON.parse(status.stdout).pending_kind, 'prediction_archive');
 
+    // Another tool (the official CLI) may have written keys we do not know: they must survive.
+    const checkpointFile = join(runDir, '.boltz-run.json');
+    writeFileSync(checkpointFile, JSON.stringify({ ...JSON.parse(readFileSync(checkpointFile, 'utf8')), written_by_other_tool: { keep: true } }, null, 2));
+
     proxy.throttle = false;
     const resumed = await runCli(['download-results', '--run-dir', runDir], { env, cwd });
     assert.equal(resumed.code, 0, resumed.stderr);
@@ -140,6 +144,7 @@ describe('boltz-api download-results: interrupted downloads and unsafe archives'
     assert.ok(expected.length > partialSize, 'the kill happened before the end of the archive');
     assert.ok(readFileSync(join(runDir, 'outputs', 'archive.tar.gz')).equals(expected), 'archive byte-identical');
     assert.equal(existsSync(partial), false);
+    assert.deepEqual(JSON.parse(readFileSync(checkpointFile, 'utf8')).written_by_other_tool, { keep: true });
 
     const reference = join(cwd, 'reference');
     const clean = await runCli(['download-results', '--id', predictionId, '--run-dir', reference], { env, cwd });

@@ -149,3 +149,34 @@ describe('boltz-api predictions and downloads', () => {
     });
   });
 });
+
+describe('boltz-api run: a prediction that fails', () => {
+  let server: TestServer;
+
+  // A live engine whose executable always fails: the job ends `failed` with an engine error code.
+  before(async () => {
+    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: '/bin/false' });
+  });
+  after(() => server.close());
+
+  it('exits 1 with `Run <id> failed with error code <code>`, a failed event, and the state kept on disk', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'boltz-cli-failed-'));
+    const env = { BOLTZ_BASE_URL: server.baseURL, BOLTZ_API_KEY: server.liveAdminKey };
+    const run = await runCli(['predictions:structure-and-binding', 'run', '--name', 'doomed', '--input', PROTEIN_INPUT, '--poll-interval-seconds', '0.1'], { env, cwd });
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    const lines = run.stderr.trim().split('\n');
+    const failure = lines[lines.length - 1].match(/^Run (sab_pred_\w+) failed with error code (\w+)$/);
+    assert.ok(failure, run.stderr);
+    assert.equal(failure[2], 'engine_failed');
+    const events = lines.slice(0, -1).map((line) => JSON.parse(line));
+    assert.equal(events[events.length - 1].event, 'failed');
+    assert.equal(events[events.length - 1].error_code, 'engine_failed');
+
+    const status = await runCli(['download-status', '--name', 'doomed'], { cwd });
+    const summary = JSON.parse(status.stdout);
+    assert.equal(summary.phase, 'failed');
+    assert.equal(summary.ready, false);
+    assert.equal(summary.run_id, failure[1]);
+  });
+});
