@@ -75,6 +75,23 @@ describe('live predictions on the Boltz engine', () => {
     assert.equal(free.status, 'pending');
   });
 
+  it('100 concurrent starts against a limit that allows 10: exactly 10 accepted, 90 refused with 402', async () => {
+    const burstWorkspace = await newWorkspace(server, 'Burst');
+    await server.client(server.liveAdminKey).admin.workspaces.setSpendingLimit(burstWorkspace, { type: 'lifetime', limit: { amount: 400, currency: 'MILLI_USD' } });
+    const client = server.client(await workspaceKey(server, burstWorkspace, 'live'));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 100 }, () => client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: LIGAND_INPUT })),
+    );
+    const accepted = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    const refused = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => (outcome as PromiseRejectedResult).reason);
+    assert.equal(accepted.length, 10);
+    assert.equal(refused.length, 90);
+    for (const error of refused) assert.ok(error instanceof APIError && error.status === 402, String(error));
+    await allJobsFinished(server);
+    const charged = await server.storage.db.selectFrom('usage_ledger').select('cost_milli_usd').where('workspace_id', '=', burstWorkspace).execute();
+    assert.equal(charged.reduce((sum, row) => sum + row.cost_milli_usd, 0), 400);
+  });
+
   it('live ADME has no open-source engine: 501', async () => {
     await assert.rejects(server.client(liveKey).predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT }), (error) => error instanceof APIError && error.status === 501);
   });
