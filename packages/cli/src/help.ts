@@ -18,6 +18,11 @@ function table(rows: Array<[string, string]>): string {
     .join('\n');
 }
 
+/** A paragraph of free text wrapped to the terminal (at least 80 columns). */
+function paragraph(text: string): string {
+  return wrap(text.replace(/\n/g, ' '), Math.max(80, process.stdout.columns ?? 80) - 2).join('\n');
+}
+
 function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
@@ -94,12 +99,14 @@ export function resourceHelp(resource: ResourceCommand): string {
 export function commandHelp(invocation: string, command: LeafCommand): string {
   const positional = command.positional ? ` [${command.positional.toUpperCase()}]` : '';
   const sections = [`${invocation} — ${command.summary}`, '', 'Usage:', `  ${invocation} [flags]${positional}`, ''];
-  if (command.description) sections.push(command.description, '');
+  if (command.description) sections.push(paragraph(command.description), '');
   if (command.flags.length > 0) sections.push(`Flags:\n${table(command.flags.map((flag): [string, string] => [flagLabel(flag), flagDescription(flag)]))}`, '');
   if (command.flags.some((flag) => flag.type === 'object')) {
     sections.push(
-      'Values: object flags take YAML or JSON (\'{a: 1}\'), one field at a time (--flag.field value) or a file',
-      '(@json://file.json, @yaml://file.yaml). Any value may be @file (text), @data://file (base64) or @- (stdin).',
+      paragraph(
+        "Values: object flags take YAML or JSON ('{a: 1}'), one field at a time (--flag.field value) or a file " +
+          '(@json://file.json, @yaml://file.yaml). Any value may be @file (text), @data://file (base64) or @- (stdin).',
+      ),
       '',
     );
   }

@@ -68,10 +68,19 @@ describe('boltz-api flag values, file references and stdin', () => {
     assert.equal(twice.stderr, 'stdin has already been read by another parameter\n');
   });
 
-  it('@- reads stdin as a flag value', async () => {
-    const result = await create(['--name', '@-'], { input: 'Name from stdin' });
-    assert.equal(result.code, 0, result.stderr);
-    assert.equal(JSON.parse(result.stdout).name, 'Name from stdin');
+  it('@-, @/dev/stdin and @data://- read stdin as a flag value; @json://- as a flag value is refused', async () => {
+    const [dash, devStdin, base64, structured] = await Promise.all([
+      create(['--name', '@-'], { input: 'Name from stdin' }),
+      create(['--name', '@/dev/stdin'], { input: 'Dev stdin' }),
+      create(['--name', '@data://-'], { input: 'abc' }),
+      create(['--data-retention', '@json://-'], { input: '{"unit": "days", "value": 1}' }),
+    ]);
+    for (const result of [dash, devStdin, base64]) assert.equal(result.code, 0, result.stderr);
+    assert.equal(JSON.parse(dash.stdout).name, 'Name from stdin');
+    assert.equal(JSON.parse(devStdin.stdout).name, 'Dev stdin');
+    assert.equal(JSON.parse(base64.stdout).name, 'YWJj');
+    assert.equal(structured.code, 1);
+    assert.match(structured.stderr, /@json:\/\/ cannot read stdin as a flag value; pipe the document/);
   });
 
   it('a piped YAML/JSON body merges with flags (flags win); parameter keys fill unset flags', async () => {
