@@ -137,6 +137,8 @@ export interface UsageDailyTable {
   application: string;
   day_start: string;
   quantity: number;
+  /** Cost settled that day (0 in test mode): spending-limit checks read this, not the ledger. */
+  cost_milli_usd: Generated<number>;
 }
 
 export interface UsersTable {

@@ -59,17 +59,18 @@ function loadLedger(context: BenchContext): Promise<{ organizationId: string }> 
           new Date(settledAt).toISOString(),
         );
       }
-      for (const [table, column, width, suffix] of [
-        ['usage_hourly', 'hour_start', 13, ':00:00.000Z'],
-        ['usage_daily', 'day_start', 10, 'T00:00:00.000Z'],
-      ] as const) {
-        db.exec(
-          `insert into ${table} (organization_id, workspace_id, mode, application, ${column}, quantity)
-           select organization_id, workspace_id, mode, application, substr(settled_at, 1, ${width}) || '${suffix}', sum(quantity)
-           from usage_ledger group by organization_id, workspace_id, mode, application, substr(settled_at, 1, ${width})
-           order by organization_id, mode, 5, workspace_id, application`,
-        );
-      }
+      // Grouped by UTC hour (13 characters of the timestamp) or day (10).
+      const ledgerRollUp = (width: number) =>
+        `from usage_ledger group by organization_id, workspace_id, mode, application, substr(settled_at, 1, ${width})
+         order by organization_id, mode, substr(settled_at, 1, ${width}), workspace_id, application`;
+      db.exec(
+        `insert into usage_hourly (organization_id, workspace_id, mode, application, hour_start, quantity)
+         select organization_id, workspace_id, mode, application, substr(settled_at, 1, 13) || ':00:00.000Z', sum(quantity) ${ledgerRollUp(13)}`,
+      );
+      db.exec(
+        `insert into usage_daily (organization_id, workspace_id, mode, application, day_start, quantity, cost_milli_usd)
+         select organization_id, workspace_id, mode, application, substr(settled_at, 1, 10) || 'T00:00:00.000Z', sum(quantity), sum(cost_milli_usd) ${ledgerRollUp(10)}`,
+      );
     })();
     // A ledger that grew over a year sits in the database file, not in a write-ahead log.
     db.pragma('wal_checkpoint(TRUNCATE)');

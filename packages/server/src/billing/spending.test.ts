@@ -123,6 +123,21 @@ describe('spending limits', () => {
     assert.equal(await accrued(workspace.id), 250);
   });
 
+  it('accrues later days from the daily roll-up, and refuses starts against it', async () => {
+    const workspace = await admin.admin.workspaces.create({});
+    await setLimit(workspace.id, 1000);
+    const day = 86_400_000;
+    const later = (days: number) => new Date(Date.now() + days * day);
+    await settle({ jobId: nextJobId(), workspaceId: workspace.id, costMilliUsd: 100 });
+    await settle({ jobId: nextJobId(), workspaceId: workspace.id, costMilliUsd: 200, now: later(1) });
+    await settle({ jobId: nextJobId(), workspaceId: workspace.id, costMilliUsd: 300, now: later(3) });
+    await settle({ jobId: nextJobId(), workspaceId: workspace.id, costMilliUsd: 50, now: later(3), application: 'adme' });
+    await settle({ jobId: nextJobId(), workspaceId: workspace.id, costMilliUsd: 999, now: later(2), mode: 'test' });
+    assert.equal(await accrued(workspace.id), 650);
+    await assert.rejects(reserve(workspace.id, 351), (e: ApiError) => e.code === 'spending_limit_exceeded');
+    await reserve(workspace.id, 350);
+  });
+
   it('refuses a limit below accrued plus reserved with 422 on limit.amount, and writes nothing', async () => {
     const workspace = await admin.admin.workspaces.create({});
     const reserved = nextJobId();

@@ -5,6 +5,7 @@ import * as m0003 from './0003_prediction_jobs_and_files.ts';
 import * as m0004 from './0004_usage_rollups.ts';
 import * as m0005 from './0005_users_and_oauth.ts';
 import * as m0006 from './0006_binary_id_order.ts';
+import * as m0007 from './0007_usage_daily_cost.ts';
 
 /** Numbered and append-only; every migration must run on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_usage_rollups': m0004,
   '0005_users_and_oauth': m0005,
   '0006_binary_id_order': m0006,
+  '0007_usage_daily_cost': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, SpendingLimitsTable } from '../schema.ts';
+import { nextDayStart } from './usage.ts';
 
 /**
  * Workspace spending limits and the cost reserved by active work (spec/API.md §5.1, decision b).
@@ -48,18 +49,28 @@ export class SpendingStore {
   }
 
   /**
-   * Live cost settled since the limit was first set (spending limits count live usage only).
-   * Answered from the covering index `usage_ledger_spend`.
+   * Live cost settled since the limit was first set (spending limits count live usage only):
+   * the ledger rows of the day tracking started, then the daily roll-up for every later day, so
+   * the answer costs the same after a million jobs as after ten (migration 0007).
    */
   async accruedMilliUsd(workspaceId: string, since: string): Promise<number> {
-    const row = await this.db
+    const firstFullDay = nextDayStart(since);
+    const partialDay = await this.db
       .selectFrom('usage_ledger')
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('cost_milli_usd'), eb.lit(0)).as('total'))
       .where('workspace_id', '=', workspaceId)
       .where('mode', '=', 'live')
       .where('settled_at', '>=', since)
+      .where('settled_at', '<', firstFullDay)
       .executeTakeFirstOrThrow();
-    return Number(row.total);
+    const laterDays = await this.db
+      .selectFrom('usage_daily')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('cost_milli_usd'), eb.lit(0)).as('total'))
+      .where('workspace_id', '=', workspaceId)
+      .where('mode', '=', 'live')
+      .where('day_start', '>=', firstFullDay)
+      .executeTakeFirstOrThrow();
+    return Number(partialDay.total) + Number(laterDays.total);
   }
 
   async reservedMilliUsd(workspaceId: string): Promise<number> {

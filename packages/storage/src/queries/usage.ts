@@ -37,6 +37,11 @@ export function windowStart(timestamp: string, windowSize: UsageWindowSize): str
   return windowSize === 'HOUR' ? `${timestamp.slice(0, 13)}:00:00.000Z` : `${timestamp.slice(0, 10)}T00:00:00.000Z`;
 }
 
+/** The start of the UTC day after the one containing `timestamp`. */
+export function nextDayStart(timestamp: string): string {
+  return new Date(Date.parse(windowStart(timestamp, 'DAY')) + 86_400_000).toISOString();
+}
+
 /** The usage ledger (one row per settled job) and its hourly and daily roll-ups. */
 export class UsageStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -70,9 +75,12 @@ export class UsageStore {
       .execute();
     await this.db
       .insertInto('usage_daily')
-      .values({ ...group, day_start: windowStart(entry.settled_at, 'DAY') })
+      .values({ ...group, day_start: windowStart(entry.settled_at, 'DAY'), cost_milli_usd: entry.cost_milli_usd })
       .onConflict((oc) =>
-        oc.columns([...key, 'day_start']).doUpdateSet((eb) => ({ quantity: eb('usage_daily.quantity', '+', eb.ref('excluded.quantity')) })),
+        oc.columns([...key, 'day_start']).doUpdateSet((eb) => ({
+          quantity: eb('usage_daily.quantity', '+', eb.ref('excluded.quantity')),
+          cost_milli_usd: eb('usage_daily.cost_milli_usd', '+', eb.ref('excluded.cost_milli_usd')),
+        })),
       )
       .execute();
     return true;
