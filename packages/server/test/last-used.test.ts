@@ -47,6 +47,19 @@ describe('last_used_at (LAST_USED_FLUSH_MS=200)', () => {
     assert.equal(stored, listed.last_used_at);
   });
 
+  it('stays current in the key list while flushes are being written', async () => {
+    // A use whose batch is being written is neither pending nor committed yet; the list must
+    // still show it. Many use-then-list rounds span several flushes.
+    const admin = server.client(server.liveAdminKey);
+    const created = await admin.admin.apiKeys.create({ name: 'busy', workspace_id: server.defaultWorkspaceId });
+    for (let round = 0; round < 40; round++) {
+      const usedAfter = Date.now();
+      assert.equal((await rawRequest(server, 'GET', '/compute/v1/auth/me', { apiKey: created.key })).status, 200);
+      const listed = (await admin.admin.apiKeys.list({ workspace_id: server.defaultWorkspaceId })).data.find((key) => key.id === created.key_details.id);
+      assert.ok(listed?.last_used_at && Date.parse(listed.last_used_at) >= usedAfter, `round ${round}: ${listed?.last_used_at} is older than the use at ${new Date(usedAfter).toISOString()}`);
+    }
+  });
+
   it('does not record a use for a request that failed authentication', async () => {
     const admin = server.client(server.liveAdminKey);
     const created = await admin.admin.apiKeys.create({ name: 'revoked unused', workspace_id: server.defaultWorkspaceId });

@@ -7,6 +7,10 @@ import type { Storage } from '@boltz/storage';
 export class LastUsedTracker {
   /** Key id → time of its latest use in epoch milliseconds (formatted only when read or written). */
   private pending = new Map<string, number>();
+  /** The batch being written: still reported by `pendingFor` until its transaction commits. */
+  private writing = new Map<string, number>();
+  /** Flushes run one after another (the interval and shutdown may overlap). */
+  private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly storage: Storage, private readonly flushIntervalMs: number) {}
@@ -22,19 +26,28 @@ export class LastUsedTracker {
 
   /** The not-yet-written value, so that reads are current even before a flush. */
   pendingFor(apiKeyId: string): string | undefined {
-    const atMs = this.pending.get(apiKeyId);
+    const atMs = this.pending.get(apiKeyId) ?? this.writing.get(apiKeyId);
     return atMs === undefined ? undefined : new Date(atMs).toISOString();
   }
 
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    const run = this.flushing.then(() => this.writePending());
+    this.flushing = run.catch(() => {});
+    return run;
+  }
+
+  private async writePending(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.writing = batch;
     try {
       await this.storage.apiKeys.recordLastUsed(new Map([...batch].map(([id, atMs]) => [id, new Date(atMs).toISOString()])));
     } catch (error) {
       for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
       throw error;
+    } finally {
+      this.writing = new Map();
     }
   }
 
