@@ -9,6 +9,7 @@ import { FileReferences } from './file-references.ts';
 import { type GlobalOptions, extractGlobalFlags } from './global-flags.ts';
 import { commandHelp, resourceHelp, rootHelp, suggest } from './help.ts';
 import { colourWanted, render } from './output.ts';
+import { OutputSink } from './pager.ts';
 import { buildRequest } from './request-builder.ts';
 import { Stdin } from './stdin.ts';
 import { CLI_VERSION } from './version.ts';
@@ -100,14 +101,19 @@ async function runLeaf(globals: GlobalOptions, leaf: LeafCommand, invocation: st
   const api = new ApiConnection(globals);
   connection.current = api;
   const renderOptions = { format: globals.format, transform: globals.transform, rawOutput: globals.rawOutput, colour: colourWanted(process.stdout) };
+  const output = new OutputSink();
   const context: CommandContext = {
     globals,
     invocation,
     ...request,
     api: (credential) => api.client(credential),
-    print: (value, rawText) => process.stdout.write(render(value, renderOptions, rawText)),
+    print: (value, rawText) => output.write(render(value, renderOptions, rawText)),
   };
-  return (await leaf.run(context)) ?? 0;
+  try {
+    return (await leaf.run(context)) ?? 0;
+  } finally {
+    await output.flush();
+  }
 }
 
 function unknownCommand(name: string, candidates: string[], parent: string): UsageError {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import YAML from 'yaml';
 import { type TestServer, startTestServer } from '../../server/test/harness.ts';
-import { runCli } from './cli-process.ts';
+import { CLI_BIN, runCli } from './cli-process.ts';
 
 /** Output formats, --transform (GJSON) and -r (CLI.md §4). */
 describe('boltz-api output', () => {
@@ -71,6 +73,20 @@ describe('boltz-api output', () => {
       results.map((result) => result.stdout),
       ['"days"\n', 'days\n', 'null\n', '3\n', '["Beta","Alpha","Default"]\n', '10\n', '["Beta","Alpha"]\n', 'Alpha\n', 'Beta\n', '["Default","Alpha","Beta"]\n'],
     );
+  });
+
+  it('on a terminal, output longer than the screen goes through $PAGER; short output does not', async () => {
+    // `script` gives the CLI a pseudo-terminal; the "pager" marks every line it shows.
+    const onTerminal = (...args: string[]) =>
+      promisify(execFile)('script', ['-qec', [process.execPath, CLI_BIN, ...args].map((word) => `'${word}'`).join(' '), '/dev/null'], {
+        env: { ...process.env, ...env, PAGER: "sed 's/^/paged: /'", FORCE_COLOR: '0' },
+      });
+    const [long, short] = await Promise.all([onTerminal('admin:workspaces', 'list'), onTerminal('admin:workspaces', 'list', '--format', 'jsonl', '--max-items', '1')]);
+    const longLines = long.stdout.split('\r\n').filter(Boolean);
+    assert.ok(longLines.length > 24, `${longLines.length} lines`);
+    assert.ok(longLines.every((line) => line.startsWith('paged: ')), long.stdout);
+    assert.doesNotMatch(short.stdout, /paged: /);
+    assert.match(short.stdout, /^\{"id":"ws_/);
   });
 
   it('--transform and -r apply to each item of a list; global flags are accepted anywhere', async () => {
