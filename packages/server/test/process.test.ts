@@ -47,23 +47,26 @@ describe('boltz-server: first start, second start, and a running server', () => 
 
   it('prints one live and one test admin key on the first start, each exactly once, and they authenticate', async () => {
     const first = await startServerProcess({ ...location.env, LOG_LEVEL: 'info' });
-    const printed = keysIn(first.stdout());
-    assert.equal(printed.length, 2, first.stdout());
-    [liveKey, testKey] = printed;
-    assert.match(liveKey, /^sk_bc_admin_live_/);
-    assert.match(testKey, /^sk_bc_admin_test_/);
-    assert.match(first.stdout(), /Live admin key: sk_bc_admin_live_/);
-    assert.equal(keysIn(first.stderr()).length, 0, 'keys go to stdout only');
+    try {
+      const printed = keysIn(first.stdout());
+      assert.equal(printed.length, 2, first.stdout());
+      [liveKey, testKey] = printed;
+      assert.match(liveKey, /^sk_bc_admin_live_/);
+      assert.match(testKey, /^sk_bc_admin_test_/);
+      assert.match(first.stdout(), /Live admin key: sk_bc_admin_live_/);
+      assert.equal(keysIn(first.stderr()).length, 0, 'keys go to stdout only');
 
-    for (const [key, mode] of [[liveKey, 'live'], [testKey, 'test']] as const) {
-      const response = await me(first, key);
-      assert.equal(response.status, 200, response.text);
-      assert.equal(response.body.key_type, 'admin');
-      assert.equal(response.body.mode, mode);
+      for (const [key, mode] of [[liveKey, 'live'], [testKey, 'test']] as const) {
+        const response = await me(first, key);
+        assert.equal(response.status, 200, response.text);
+        assert.equal(response.body.key_type, 'admin');
+        assert.equal(response.body.mode, mode);
+      }
+    } finally {
+      const exit = await first.stop();
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.deepEqual(keysIn(exit.stdout), [liveKey, testKey], 'nothing after the announcement repeats a key');
     }
-    const exit = await first.stop();
-    assert.equal(exit.code, 0, exit.stderr);
-    assert.deepEqual(keysIn(exit.stdout), [liveKey, testKey], 'nothing after the announcement repeats a key');
   });
 
   it('prints no key on a second start with the same database', async () => {
