@@ -40,7 +40,8 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
   if (isIP(literal) && !policy.allowPrivate && !isPublicAddress(literal)) return Promise.reject(refused(literal));
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', lookup: guardedLookup(policy.allowPrivate), signal, headers: { accept: '*/*' } }, resolve);
+    // No pooled sockets (`agent: false`): every request resolves and vets its own connection.
+    const req = request(url, { method: 'GET', agent: false, lookup: guardedLookup(policy.allowPrivate), signal, headers: { accept: '*/*' } }, resolve);
     req.on('error', reject);
     req.end();
   });
