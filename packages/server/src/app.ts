@@ -13,8 +13,8 @@ import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
 import { installValidation, parseQuery } from './plugins/validation.ts';
 import { ROUTES } from './routes/index.ts';
-import { installOauth } from './oauth/index.ts';
 import { JobProcessing, createJobServices } from './jobs/processing.ts';
+import { installOauth } from './oauth/index.ts';
 import type { App, Services } from './services.ts';
 
 export interface BuildAppOptions {
