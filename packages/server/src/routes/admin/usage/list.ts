@@ -51,6 +51,18 @@ const WINDOW = {
 // Response order is start_time, workspace_id, application (§5.3): the group key in that order.
 const GROUP_ORDER: UsageGroup[] = ['workspace_id', 'application'];
 
+/** §5.3: ending after starting, within 31 days for HOUR windows and 365 days for DAY windows. */
+function checkedRange(startingAt: string, endingAt: string, windowSize: keyof typeof WINDOW): { startingAt: Date; endingAt: Date } {
+  const range = { startingAt: new Date(startingAt), endingAt: new Date(endingAt) };
+  if (range.endingAt <= range.startingAt) throw badRequest('ending_at must be after starting_at', { ending_at: 'must be after starting_at' });
+  const { maxRangeDays } = WINDOW[windowSize];
+  if (range.endingAt.getTime() - range.startingAt.getTime() > maxRangeDays * DAY_MS) {
+    const message = `must be at most ${maxRangeDays} days after starting_at when window_size is ${windowSize}`;
+    throw badRequest(`ending_at ${message}`, { ending_at: message });
+  }
+  return range;
+}
+
 export default function listUsage(app: App) {
   app.get(
     '/compute/v1/admin/usage',
@@ -74,15 +86,7 @@ export default function listUsage(app: App) {
     async (request) => {
       const { principal } = request;
       const query = request.query;
-      const startingAt = new Date(query.starting_at);
-      const endingAt = new Date(query.ending_at);
-      const window = WINDOW[query.window_size];
-      if (endingAt <= startingAt) throw badRequest('ending_at must be after starting_at', { ending_at: 'must be after starting_at' });
-      if (endingAt.getTime() - startingAt.getTime() > window.maxRangeDays * DAY_MS) {
-        const message = `must be at most ${window.maxRangeDays} days after starting_at when window_size is ${query.window_size}`;
-        throw badRequest(`ending_at ${message}`, { ending_at: message });
-      }
-
+      const { startingAt, endingAt } = checkedRange(query.starting_at, query.ending_at, query.window_size);
       const groupBy = GROUP_ORDER.filter((group) => query.group_by?.includes(group));
       const binding: CursorBinding = {
         organizationId: principal.organizationId,
@@ -121,7 +125,7 @@ export default function listUsage(app: App) {
       const endTimes = new Map<string, string>();
       const endOf = (start: string) => {
         let end = endTimes.get(start);
-        if (end === undefined) endTimes.set(start, (end = new Date(Date.parse(start) + window.ms).toISOString()));
+        if (end === undefined) endTimes.set(start, (end = new Date(Date.parse(start) + WINDOW[query.window_size].ms).toISOString()));
         return end;
       };
       return {
