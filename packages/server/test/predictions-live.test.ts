@@ -92,6 +92,25 @@ describe('live predictions on the Boltz engine', () => {
     assert.equal(charged.reduce((sum, row) => sum + row.cost_milli_usd, 0), 400);
   });
 
+  it('a job the engine fails is not charged and releases its reservation', async () => {
+    const failing = await startTestServer({
+      BOLTZ_ENGINE_EXECUTABLE: fileURLToPath(new URL('../../engines/test/fixtures/stand-ins/boltz-parse-error.mjs', import.meta.url)),
+      BOLTZ_ENGINE_CACHE: '/nonexistent/boltz-cache',
+    });
+    try {
+      const client = failing.client(failing.liveAdminKey);
+      const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: LIGAND_INPUT });
+      const done = await waitUntilDone(client, 'structureAndBinding', started.id);
+      assert.equal(done.status, 'failed');
+      assert.equal(done.error?.code, 'validation_error');
+      assert.equal(done.output, null);
+      assert.equal((await failing.storage.db.selectFrom('usage_ledger').selectAll().execute()).length, 0);
+      assert.equal((await failing.storage.db.selectFrom('spending_reservations').selectAll().execute()).length, 0);
+    } finally {
+      await failing.close();
+    }
+  });
+
   it('live ADME has no open-source engine: 501', async () => {
     await assert.rejects(server.client(liveKey).predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT }), (error) => error instanceof APIError && error.status === 501);
   });
