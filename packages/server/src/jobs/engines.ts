@@ -12,7 +12,7 @@ import type { JobsConfig, TestTiming } from './config.ts';
 const PENDING_MS: Record<TestTiming, Record<PredictionKind, number>> = {
   instant: { structure_and_binding: 0, adme: 0 },
   fast: { structure_and_binding: 100, adme: 100 },
-  realistic: { structure_and_binding: 5_000, adme: 1_000 },
+  realistic: { structure_and_binding: 10_000, adme: 1_000 },
 };
 
 async function realisticRunningMs(kind: PredictionKind, input: any): Promise<number> {
