@@ -51,6 +51,17 @@ const WINDOW = {
 // Response order is start_time, workspace_id, application (§5.3): the group key in that order.
 const GROUP_ORDER: UsageGroup[] = ['workspace_id', 'application'];
 
+// The predecessor SDK (boltz-compute-api 0.14) joins arrays with commas (`group_by[]=a,b`); no
+// application, group or workspace id contains one, so splitting is safe.
+const LIST_PARAMETERS = ['applications', 'group_by', 'workspace_ids'];
+
+function splitCommaLists(query: Record<string, unknown>): void {
+  for (const name of LIST_PARAMETERS) {
+    const value = query[name];
+    if (value !== undefined) query[name] = [value].flat().flatMap((item) => String(item).split(',')).filter((item) => item !== '');
+  }
+}
+
 /** §5.3: ending after starting, within 31 days for HOUR windows and 365 days for DAY windows. */
 function checkedRange(startingAt: string, endingAt: string, windowSize: keyof typeof WINDOW): { startingAt: Date; endingAt: Date } {
   const range = { startingAt: new Date(startingAt), endingAt: new Date(endingAt) };
@@ -68,6 +79,7 @@ export default function listUsage(app: App) {
     '/compute/v1/admin/usage',
     {
       config: { access: 'admin' },
+      preValidation: async (request) => splitCommaLists(request.query as Record<string, unknown>),
       schema: {
         operationId: 'admin.usage.list',
         summary: 'Billed usage of the organization in hourly or daily buckets, for the caller\'s mode',

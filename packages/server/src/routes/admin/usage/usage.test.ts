@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BadRequestError, PermissionDeniedError } from 'boltz-api';
+import BoltzComputeAPI from 'boltz-compute-api';
 import type { UsageListParams, UsageListResponse } from 'boltz-api/resources/admin/usage';
 import { settleJob, type Settlement } from '../../../billing/spending.ts';
 import { rawRequest, startTestServer, type TestServer } from '../../../../test/harness.ts';
@@ -115,6 +116,21 @@ describe('admin.usage.list', () => {
     assert.equal(response.body.data.length, 4);
     assert.equal(response.body.has_more, false);
     assert.equal(response.body.next_page, null);
+  });
+
+  it('answers the predecessor SDK, which joins array parameters with commas', async () => {
+    const legacy = new BoltzComputeAPI({ apiKey: server.liveAdminKey, baseURL: server.baseURL, maxRetries: 0, logLevel: 'off' });
+    const params = {
+      ...MARCH,
+      window_size: 'DAY' as const,
+      'group_by[]': ['workspace_id' as const, 'application' as const],
+      'applications[]': ['structure_and_binding' as const, 'protein_design' as const],
+    };
+    const buckets: unknown[] = [];
+    for await (const bucket of legacy.admin.usage.list({ ...params, limit: 1 })) buckets.push(bucket);
+    // 0.14's bucket type names the count `num_requests`; this server speaks 0.57's `quantity` (§5.3).
+    assert.deepEqual(buckets, await listAll(server.liveAdminKey, params));
+    assert.deepEqual((buckets as UsageListResponse[]).map((b) => [b.application, b.quantity]), [['structure_and_binding', 5], ['structure_and_binding', 2]]);
   });
 
   it('counts only the caller\'s mode (decision e)', async () => {
