@@ -1,6 +1,7 @@
 // `npm run bench`: throughput and latency of the real server process under autocannon load.
 // Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [name filter…]
 // A filter keeps the scenarios whose names contain it, plus the baselines they compare with.
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchServer } from './bench/context.ts';
 import { type LoadSettings, type Measurement, measure } from './bench/measure.ts';
@@ -37,6 +38,11 @@ function goalVerdict(scenario: Scenario, result: Measurement, ratio: number | un
   return missed.length ? `MISSED (${missed.join(', ')})` : 'met';
 }
 
+/** Server and load generator share the machine: a busy one lowers throughput and raises p99. */
+function machineLoad(): string {
+  return `machine load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`;
+}
+
 const scenarios = selectScenarios(positionals);
 const server = await startBenchServer();
 const results = new Map<string, Measurement>();
@@ -44,7 +50,7 @@ let goalsMissed = false;
 try {
   process.stdout.write(
     `boltz-server (SQLite, LOG_LEVEL=warn) at ${server.context.baseURL}; autocannon, ${settings.connections} connections, ` +
-      `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario\n\n`,
+      `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario\n${machineLoad()} at the start\n\n`,
   );
   const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failures', 'vs baseline', 'goal']];
   for (const scenario of scenarios) {
@@ -69,6 +75,7 @@ try {
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+  process.stdout.write(`\n${machineLoad()} at the end\n`);
 } finally {
   await server.close();
 }
