@@ -14,7 +14,6 @@ export interface LeafCommand {
   /** Reads a piped YAML/JSON body (API commands with a request body or parameters, §3). */
   readsStdin?: boolean;
   examples?: string[];
-  hidden?: boolean;
   run(context: CommandContext): Promise<number | void>;
 }
 
@@ -22,9 +21,7 @@ export interface LeafCommand {
 export interface ResourceCommand {
   name: string;
   summary: string;
-  description?: string;
   subcommands: LeafCommand[];
-  hidden?: boolean;
 }
 
 export type TopLevelCommand = ResourceCommand | LeafCommand;

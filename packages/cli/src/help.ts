@@ -59,9 +59,8 @@ const globalFlagsSection = (extra: Array<[string, string]> = []): string =>
   ])}`;
 
 export function rootHelp(commands: TopLevelCommand[]): string {
-  const visible = commands.filter((command) => !command.hidden);
-  const resources = visible.filter(isResource);
-  const others = visible.filter((command) => !isResource(command));
+  const resources = commands.filter(isResource);
+  const others = commands.filter((command) => !isResource(command));
   return [
     'boltz-api — command-line tool for the Boltz compute API',
     '',
@@ -89,7 +88,7 @@ export function resourceHelp(resource: ResourceCommand): string {
     'Usage:',
     `  boltz-api ${resource.name} <command> [flags]`,
     '',
-    `Commands:\n${table(resource.subcommands.filter((command) => !command.hidden).map((command): [string, string] => [command.name, command.summary]))}`,
+    `Commands:\n${table(resource.subcommands.map((command): [string, string] => [command.name, command.summary]))}`,
     '',
     `Run 'boltz-api ${resource.name} <command> --help' for a command's flags.`,
     '',

@@ -57,7 +57,7 @@ async function dispatch(globals: GlobalOptions, tokens: string[], connection: { 
   if (first.startsWith('-')) throw new UsageError(`Incorrect Usage: flag provided but not defined: ${first}`, 'boltz-api');
 
   const top = COMMANDS.find((command) => command.name === first);
-  if (!top) throw unknownCommand(first, COMMANDS.filter((command) => !command.hidden).map((command) => command.name), 'boltz-api');
+  if (!top) throw unknownCommand(first, COMMANDS.map((command) => command.name), 'boltz-api');
 
   let leaf: LeafCommand;
   let invocation: string;

@@ -50,9 +50,9 @@ export function completeWords(commands: TopLevelCommand[], words: string[]): str
   const top = commands.find((command) => command.name === previous[0]);
   let candidates: string[];
   if (!top) {
-    candidates = current.startsWith('-') ? [...globalFlags, '--help', '--version'] : commands.filter((command) => !command.hidden).map((command) => command.name);
+    candidates = current.startsWith('-') ? [...globalFlags, '--help', '--version'] : commands.map((command) => command.name);
   } else if (isResource(top) && previous.length < 2) {
-    candidates = current.startsWith('-') ? ['--help'] : top.subcommands.filter((command) => !command.hidden).map((command) => command.name);
+    candidates = current.startsWith('-') ? ['--help'] : top.subcommands.map((command) => command.name);
   } else {
     const leaf = isResource(top) ? top.subcommands.find((command) => command.name === previous[1]) : top;
     candidates = current.startsWith('-') && leaf ? [...leaf.flags.map((flag) => `--${flag.flag}`), ...globalFlags, '--help'] : [];

@@ -3,7 +3,6 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync 
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as tar from 'tar';
 import { CliError } from '../errors.ts';
 
 /** Archive kinds named by the file URL's path (CLI.md §9.2); the server sends `.tar.gz`. */
@@ -81,6 +80,8 @@ function totalFromContentRange(value: string | null): number | null {
  */
 export async function extractArchive(archive: string, directory: string): Promise<void> {
   if (archive.endsWith('.zip')) throw new CliError(`Cannot extract ${archive}: zip archives are not supported`);
+  // Loaded here, not at start-up: most commands never extract anything.
+  const tar = await import('tar');
   const problems: string[] = [];
   await tar.t({
     file: archive,
