@@ -154,8 +154,11 @@ describe('boltz-server: first start, second start, and a running server', () => 
         const success = Object.values(operation.responses?.['200']?.content ?? {}) as Array<{ schema?: object }>;
         assert.ok(success.some((media) => media.schema), `${label} has no 200 response schema`);
         if (route.schema?.body) assert.ok(operation.requestBody?.content?.['application/json']?.schema, `${label} has no request body schema`);
-        for (const name of Object.keys((route.schema?.params as { properties?: object })?.properties ?? {})) {
-          assert.ok(operation.parameters?.some((p: { in: string; name: string }) => p.in === 'path' && p.name === name), `${label} does not document {${name}}`);
+        for (const [part, place] of [['params', 'path'], ['querystring', 'query']] as const) {
+          for (const name of Object.keys((route.schema?.[part] as { properties?: object })?.properties ?? {})) {
+            const documented = operation.parameters?.some((p: { in: string; name: string }) => p.in === place && p.name === name);
+            assert.ok(documented, `${label} does not document its ${place} parameter ${name}`);
+          }
         }
       }
     }
