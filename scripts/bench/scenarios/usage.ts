@@ -18,10 +18,10 @@ const RANGE_START = RANGE_END - DAYS * 86_400_000;
 const USAGE_GOAL = { maxP99Ms: 100 };
 
 /**
- * Loads the ledger directly into the server's database file (WAL lets the idle server stay up):
- * one transaction, one prepared statement, then the roll-ups built from the ledger with the same
- * grouping that migration 0004 uses for existing rows, in key order as settlements would have
- * appended them. Done once for both scenarios.
+ * Loads the ledger directly into the server's database file, day by day in settlement order as
+ * a real ledger grows: each day is one transaction with its ledger rows (one prepared statement)
+ * and that day's hourly and daily roll-up rows, summed here. Short transactions leave the write
+ * lock free for the running server in between. Done once for both scenarios.
  */
 let loaded: Promise<{ organizationId: string }> | undefined;
 
@@ -35,43 +35,45 @@ function loadLedger(context: BenchContext): Promise<{ organizationId: string }> 
     const started = performance.now();
     const db = new BetterSqlite3(context.databaseFile);
     db.pragma('busy_timeout = 5000');
-    const insert = db.prepare(
+    const insertLedger = db.prepare(
       `insert into usage_ledger (id, organization_id, workspace_id, mode, application, job_id, quantity, cost_milli_usd, settled_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const insertHourly = db.prepare(
+      `insert into usage_hourly (organization_id, workspace_id, mode, application, hour_start, quantity) values (?, ?, ?, ?, ?, ?)`,
+    );
+    const insertDaily = db.prepare(
+      `insert into usage_daily (organization_id, workspace_id, mode, application, day_start, quantity, cost_milli_usd) values (?, ?, ?, ?, ?, ?, ?)`,
+    );
     let seed = 42;
     const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-    // In settlement order, as a real ledger grows: every index then appends instead of splitting pages.
     const settlementTimes = Float64Array.from({ length: LEDGER_ROWS }, () => RANGE_START + Math.floor(random() * (RANGE_END - RANGE_START))).sort();
-    db.transaction(() => {
-      for (let i = 0; i < LEDGER_ROWS; i++) {
-        const settledAt = settlementTimes[i];
+
+    const loadDay = db.transaction((first: number, end: number) => {
+      const hours = new Map<string, number>();
+      const days = new Map<string, [number, number]>();
+      for (let i = first; i < end; i++) {
+        const settledAt = new Date(settlementTimes[i]).toISOString();
         const quantity = 1 + Math.floor(random() * 10);
-        insert.run(
-          newId('usage_', settledAt),
-          me.organization_id,
-          workspaceIds[Math.floor(random() * WORKSPACES)],
-          random() < 0.9 ? 'live' : 'test',
-          APPLICATIONS[Math.floor(random() * APPLICATIONS.length)],
-          `sab_pred_bench${String(i).padStart(12, '0')}`,
-          quantity,
-          quantity * 20,
-          new Date(settledAt).toISOString(),
-        );
+        const group = [workspaceIds[Math.floor(random() * WORKSPACES)], random() < 0.9 ? 'live' : 'test', APPLICATIONS[Math.floor(random() * APPLICATIONS.length)]];
+        const cost = quantity * 20;
+        insertLedger.run(newId('usage_', settlementTimes[i]), me.organization_id, ...group, `sab_pred_bench${String(i).padStart(12, '0')}`, quantity, cost, settledAt);
+        const hourKey = [...group, `${settledAt.slice(0, 13)}:00:00.000Z`].join(' ');
+        hours.set(hourKey, (hours.get(hourKey) ?? 0) + quantity);
+        const dayKey = [...group, `${settledAt.slice(0, 10)}T00:00:00.000Z`].join(' ');
+        const day = days.get(dayKey) ?? [0, 0];
+        days.set(dayKey, [day[0] + quantity, day[1] + cost]);
       }
-      // Grouped by UTC hour (13 characters of the timestamp) or day (10).
-      const ledgerRollUp = (width: number) =>
-        `from usage_ledger group by organization_id, workspace_id, mode, application, substr(settled_at, 1, ${width})
-         order by organization_id, mode, substr(settled_at, 1, ${width}), workspace_id, application`;
-      db.exec(
-        `insert into usage_hourly (organization_id, workspace_id, mode, application, hour_start, quantity)
-         select organization_id, workspace_id, mode, application, substr(settled_at, 1, 13) || ':00:00.000Z', sum(quantity) ${ledgerRollUp(13)}`,
-      );
-      db.exec(
-        `insert into usage_daily (organization_id, workspace_id, mode, application, day_start, quantity, cost_milli_usd)
-         select organization_id, workspace_id, mode, application, substr(settled_at, 1, 10) || 'T00:00:00.000Z', sum(quantity), sum(cost_milli_usd) ${ledgerRollUp(10)}`,
-      );
-    })();
+      for (const [key, quantity] of hours) insertHourly.run(me.organization_id, ...key.split(' '), quantity);
+      for (const [key, [quantity, cost]] of days) insertDaily.run(me.organization_id, ...key.split(' '), quantity, cost);
+    });
+    let first = 0;
+    for (let dayEnd = RANGE_START + 86_400_000; dayEnd <= RANGE_END; dayEnd += 86_400_000) {
+      let end = first;
+      while (end < LEDGER_ROWS && settlementTimes[end] < dayEnd) end++;
+      loadDay(first, end);
+      first = end;
+    }
     // A ledger that grew over a year sits in the database file, not in a write-ahead log.
     db.pragma('wal_checkpoint(TRUNCATE)');
     const counts = db
