@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { BadRequestError, PermissionDeniedError } from 'boltz-api';
 import BoltzComputeAPI from 'boltz-compute-api';
 import type { UsageListParams, UsageListResponse } from 'boltz-api/resources/admin/usage';
+import { ID_PREFIXES, newId } from '@boltz/shared';
 import { settleJob, type Settlement } from '../../../billing/spending.ts';
+import { createAdminKey } from '../../../bootstrap.ts';
 import { rawRequest, startTestServer, type TestServer } from '../../../../test/harness.ts';
 
 /**
@@ -214,6 +216,30 @@ describe('admin.usage.list', () => {
       const ok = await server.client(server.liveAdminKey).admin.usage.list({ starting_at: '2026-01-01T00:00:00Z', ending_at: ending, window_size });
       assert.equal(ok.has_more, false);
     }
+  });
+
+  it('keeps organizations apart: their own usage only, and no use of each other\'s pages', async () => {
+    const organizationId = newId(ID_PREFIXES.organization);
+    const workspaceId = newId(ID_PREFIXES.workspace);
+    const now = new Date().toISOString();
+    await server.storage.organizations.insertWithDefaultWorkspace(
+      { id: organizationId, name: 'Other organization', created_at: now },
+      { id: workspaceId, organization_id: organizationId, name: null, name_lower: null, is_default: 1, retention_unit: 'days', retention_value: 7, created_at: now, updated_at: now, archived_at: null },
+    );
+    const other = await createAdminKey(server.storage, { organizationId, mode: 'live' });
+    await server.storage.db.transaction().execute((trx) =>
+      settleJob(trx, { jobId: 'adme_pred_otherOrganization0', organizationId, workspaceId, mode: 'live', application: 'adme', quantity: 11, costMilliUsd: 110, now: new Date('2026-03-01T10:30:00.000Z') }),
+    );
+    const params = { ...MARCH, window_size: 'HOUR' as const, 'group_by[]': ['workspace_id' as const] };
+    assert.deepEqual(await listAll(other.key, params), [
+      { start_time: '2026-03-01T10:00:00.000Z', end_time: '2026-03-01T11:00:00.000Z', workspace_id: workspaceId, quantity: 11 },
+    ]);
+    // Filtering by another organization's workspace finds nothing.
+    assert.deepEqual(await listAll(server.liveAdminKey, { ...params, 'workspace_ids[]': workspaceId }), []);
+    const { next_page } = await server.client(server.liveAdminKey).admin.usage.list({ ...params, limit: 1 });
+    assert.ok(next_page);
+    const error = await server.client(other.key).admin.usage.list({ ...params, limit: 1, page: next_page }).catch((e) => e);
+    assert.ok(error instanceof BadRequestError, String(error));
   });
 
   it('is for admins only', async () => {
