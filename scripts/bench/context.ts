@@ -24,12 +24,13 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
+/** USER_HZ: the unit of /proc CPU times, 100 on every Linux architecture Node runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * CPU time is what a request costs the server whatever else the machine is doing, so it stays
- * comparable when throughput is not (a shared or busy machine). Fields 14 and 15 of
- * /proc/<pid>/stat, counted after the parenthesised command name, in clock ticks.
+ * CPU time per request says what a request costs the server and moves much less than
+ * throughput when other work shares the machine (contention still inflates it somewhat).
+ * Fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
  */
 function processCpuSeconds(pid: number): number | undefined {
   try {
