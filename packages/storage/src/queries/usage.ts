@@ -94,6 +94,8 @@ export class UsageStore {
   async listBuckets(query: UsageBucketQuery): Promise<UsageBucketRow[]> {
     const { table, column } = ROLLUP[query.windowSize];
     const keyColumns = [column, ...(['workspace_id', 'application'] as const).filter((g) => query.groupBy.includes(g))];
+    // The two roll-ups differ only in the name of their window column, which Kysely's typed
+    // builder cannot choose at run time: the query is built on an untyped view of them.
     const db = this.db as unknown as Kysely<Record<string, Record<string, string | number>>>;
     let q = db
       .selectFrom(table)
@@ -103,10 +105,7 @@ export class UsageStore {
       .where(column, '<', query.to);
     if (query.applications?.length) q = q.where('application', 'in', query.applications);
     if (query.workspaceIds?.length) q = q.where('workspace_id', 'in', query.workspaceIds);
-    if (query.after) {
-      const after = query.after;
-      q = q.where(afterKey(keyColumns, after));
-    }
+    if (query.after) q = q.where(afterKey(keyColumns, query.after));
     let grouped = q
       .select(keyColumns.map((c) => sql.ref(c).as(c === column ? 'window_start' : c)))
       .select(sql<number>`sum(quantity)`.as('quantity'))
