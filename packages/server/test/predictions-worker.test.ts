@@ -60,5 +60,13 @@ describe('boltz-server worker', () => {
     worker.kill('SIGTERM');
     const [code] = await once(worker, 'close');
     assert.equal(code, 0, stderr);
+
+    // URLs survive a restart: the signing secret is kept in the data folder.
+    const minted = fileObjects((await client.predictions.structureAndBinding.retrieve(sab.id)).output);
+    await api.stop();
+    api = await startServerProcess({ ...env, BOLTZ_RUNNERS: 'false' });
+    const restartedUrl = new URL(minted[0].url);
+    restartedUrl.port = String(api.port);
+    assert.equal((await download(restartedUrl.toString())).status, 200);
   });
 });
