@@ -48,10 +48,12 @@ async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): 
 export function installAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const url = request.routeOptions.url;
+    // `routeOptions` is a getter that builds a fresh object: read it once per request.
+    const { config } = request.routeOptions;
+    const url = config.url;
     if (!url) return;
     // Routes of the API namespace are authenticated unless they say otherwise.
-    const access = request.routeOptions.config.access ?? (url.startsWith('/compute/') ? 'any' : 'public');
+    const access = config.access ?? (url.startsWith('/compute/') ? 'any' : 'public');
     if (access === 'public') return;
 
     const principal = await authenticate(request, deps);
