@@ -102,3 +102,17 @@ describe('allowed_ips over an IPv6 connection ([::1])', () => {
     assert.equal(await statusOfMe(server, await keyAllowedFrom(server, ['127.0.0.1'])), 403);
   });
 });
+
+describe('allowed_ips behind one proxy hop (TRUST_PROXY=1)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ TRUST_PROXY: '1' });
+  });
+  after(() => server.close());
+
+  it('takes the address the nearest proxy saw, not one the client wrote before it', async () => {
+    const key = await keyAllowedFrom(server, ['198.51.100.9']);
+    assert.equal(await statusOfMe(server, key, '203.0.113.7, 198.51.100.9'), 200);
+    assert.equal(await statusOfMe(server, key, '198.51.100.9, 203.0.113.7'), 403);
+  });
+});
