@@ -290,7 +290,7 @@ async function defaultWorkspaceId(server: { baseURL: string }, apiKey: string): 
   return listed.body.data.find((workspace: { is_default: boolean }) => workspace.is_default).id;
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -68,7 +68,7 @@ function launch(args: string[], env: Record<string, string>): { child: ChildProc
  * expected to fail) to completion; after `timeoutMs` it is killed, so a command that wrongly
  * keeps running fails the test instead of hanging it.
  */
-export async function runServerCommand(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CommandResult> {
+export async function runServerCommand(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CommandResult> {
   const { child, exited } = launch(args, env);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   try {
@@ -82,7 +82,7 @@ export async function runServerCommand(args: string[], env: Record<string, strin
  * Starts `boltz-server` on a free port and waits until `/healthz` answers. Rejects, with the
  * process's output, if it exits first or is not up within `timeoutMs`.
  */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
   const { child, out, exited } = launch([], { HOST: '127.0.0.1', PORT: String(port), ...env });
   const baseURL = `http://127.0.0.1:${port}`;
