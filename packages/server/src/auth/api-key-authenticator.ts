@@ -12,6 +12,8 @@ interface CachedKey {
   hash: Buffer;
   /** `expires_at` parsed once per cache fill rather than on every request. */
   expiresAtMs: number | null;
+  /** Immutable, so every request authenticated by this entry shares it. */
+  principal: ApiKeyPrincipal;
   cachedUntil: number;
 }
 
@@ -38,14 +40,7 @@ export class ApiKeyAuthenticator {
     if (row.workspace_archived_at) throw unauthorized('API key belongs to an archived workspace');
     if (cached.expiresAtMs !== null && cached.expiresAtMs <= now) throw unauthorized('API key has expired');
     if (!ipAllowed(cached.allowList, clientIp)) throw forbidden(`API key is not allowed from IP address ${clientIp}`);
-    return {
-      kind: 'api_key',
-      apiKeyId: row.id,
-      keyType: row.key_type,
-      mode: row.mode,
-      organizationId: row.organization_id,
-      workspaceId: row.workspace_id,
-    };
+    return cached.principal;
   }
 
   invalidate(keyHashHex: string): void {
@@ -69,6 +64,14 @@ export class ApiKeyAuthenticator {
       allowList: buildAllowList(JSON.parse(row.allowed_ips) as string[]),
       hash: Buffer.from(row.key_hash, 'hex'),
       expiresAtMs: row.expires_at ? Date.parse(row.expires_at) : null,
+      principal: Object.freeze({
+        kind: 'api_key',
+        apiKeyId: row.id,
+        keyType: row.key_type,
+        mode: row.mode,
+        organizationId: row.organization_id,
+        workspaceId: row.workspace_id,
+      }),
       cachedUntil: now + this.ttlMs,
     };
     if (this.ttlMs > 0) this.cache.set(hashHex, entry);
