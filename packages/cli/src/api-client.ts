@@ -1,6 +1,7 @@
-import Boltz from 'boltz-api';
-import { CliError, authRequired } from './errors.ts';
+import Boltz, { type ClientOptions } from 'boltz-api';
+import { CliError } from './errors.ts';
 import type { GlobalOptions } from './global-flags.ts';
+import { type Bearer, openSignedInSession } from './oauth/signed-in-session.ts';
 import { CLI_VERSION } from './version.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.boltz.bio/';
@@ -40,17 +41,31 @@ export class ApiConnection {
 
   constructor(private readonly globals: GlobalOptions) {}
 
-  /** `credential: 'optional'` is for public endpoints such as `cli version` (§10). */
+  /**
+   * `credential: 'optional'` is for public endpoints such as `cli version` (§10): an API key is
+   * sent when there is one, a stored sign-in is not used. Otherwise an API key wins, then the
+   * stored OAuth session (§6.1).
+   */
   client(credential: 'required' | 'optional' = 'required'): Boltz {
     const apiKey = resolveApiKey(this.globals)?.key;
-    if (!apiKey && credential === 'required') throw authRequired();
-    return new Boltz({
+    if (apiKey || credential === 'optional') return new Boltz(this.options(apiKey));
+    const session = openSignedInSession(this.globals);
+    return new BearerClient(this.options(undefined), () => session.bearer());
+  }
+
+  /** A client that signs its requests with the given access token (right after a login). */
+  bearerClient(bearer: () => Promise<Bearer>): Boltz {
+    return new BearerClient(this.options(undefined), bearer);
+  }
+
+  private options(apiKey: string | undefined): ClientOptions {
+    return {
       apiKey: apiKey ?? null,
       baseURL: resolveBaseUrl(this.globals),
       logLevel: 'off',
       defaultHeaders: { 'User-Agent': `boltz-api-ts/${CLI_VERSION}`, ...(apiKey ? {} : { 'x-api-key': null }) },
       fetch: (url, init) => this.fetch(String(url), init),
-    });
+    };
   }
 
   private async fetch(url: string, init: RequestInit = {}): Promise<Response> {
@@ -60,6 +75,29 @@ export class ApiConnection {
     const response = await fetch(url, init);
     if (this.globals.debug) process.stderr.write(`< ${response.status} ${response.statusText}\n${formatHeaders(response.headers)}\n`);
     return response;
+  }
+}
+
+/**
+ * OAuth mode (§6.2): `Authorization: Bearer <access token>` and, when an organization is
+ * selected, `X-Boltz-Organization-Id`. The token is fetched (and refreshed if need be) before
+ * the request is sent, so a failed refresh surfaces as the auth error it is rather than as a
+ * connection error.
+ */
+class BearerClient extends Boltz {
+  constructor(
+    options: ClientOptions,
+    private readonly bearer: () => Promise<Bearer>,
+  ) {
+    super(options);
+  }
+
+  protected override async prepareRequest(request: RequestInit): Promise<void> {
+    const { token, organization } = await this.bearer();
+    const headers = new Headers(request.headers);
+    headers.set('authorization', `Bearer ${token}`);
+    if (organization) headers.set('x-boltz-organization-id', organization);
+    request.headers = headers;
   }
 }
 

@@ -10,7 +10,7 @@ export interface GlobalOptions {
   transformError?: string;
   rawOutput: boolean;
   debug: boolean;
-  /** OAuth settings: accepted for compatibility; OAuth login is not implemented yet. */
+  /** OAuth settings by flag name (`auth-issuer-url`, `org`, `listen-port`, …), resolved in oauth/profile.ts. */
   auth: Record<string, string | string[]>;
 }
 

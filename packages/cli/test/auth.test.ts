@@ -73,10 +73,10 @@ describe('boltz-api credentials and auth commands', () => {
     assert.equal(JSON.parse(computeKey.stdout).key_type, 'admin');
   });
 
-  it('auth whoami reports the settings; auth login says plainly that it is not supported yet', async () => {
+  it('auth whoami reports the settings; auth login --json-events needs --device-code', async () => {
     const [whoami, login] = await Promise.all([
       runCli(['auth', 'whoami', '--auth-client-id', 'my-client'], { env: { ...home, BOLTZ_API_KEY: server.liveAdminKey } }),
-      runCli(['auth', 'login'], { env: home }),
+      runCli(['auth', 'login', '--json-events'], { env: home }),
     ]);
     assert.equal(whoami.code, 0, whoami.stderr);
     const info = JSON.parse(whoami.stdout);
@@ -84,7 +84,8 @@ describe('boltz-api credentials and auth commands', () => {
     assert.equal(info.client_id, 'my-client');
     assert.equal(info.sources.client_id, 'runtime');
     assert.equal(login.code, 1);
-    assert.match(login.stderr, /not supported by this version yet/);
+    assert.equal(login.stderr, '');
+    assert.equal(JSON.parse(login.stdout).code, 'unsupported_login_output');
   });
 
   it('cli version works without a credential (public endpoint)', async () => {

@@ -1,6 +1,7 @@
 import type { TopLevelCommand } from '../command.ts';
 import { adminApiKeys, adminUsage, adminWorkspaces } from './admin.ts';
 import { auth, cli } from './auth.ts';
+import { config } from './config.ts';
 import { downloadResultsCommand, downloadStatusCommand } from './downloads.ts';
 import { adme, structureAndBinding } from './predictions.ts';
 
@@ -13,6 +14,7 @@ export const COMMANDS: TopLevelCommand[] = [
   adminUsage,
   auth,
   cli,
+  config,
   downloadResultsCommand,
   downloadStatusCommand,
 ];
