@@ -36,7 +36,7 @@ describe('boltz-api help, version and completion', () => {
     assert.equal((await runCli([])).stdout, root.stdout, 'no arguments: the same help');
     const resources = section(root.stdout, 'Resources');
     const commands = section(root.stdout, 'Commands');
-    assert.deepEqual(resources, ['predictions:structure-and-binding', 'predictions:adme', 'admin:workspaces', 'admin:api-keys', 'admin:usage', 'auth', 'cli']);
+    assert.deepEqual(resources, ['predictions:structure-and-binding', 'predictions:adme', 'admin:workspaces', 'admin:api-keys', 'admin:usage', 'auth', 'cli', 'config']);
     assert.deepEqual(commands, ['download-results', 'download-status']);
 
     const leaves: string[][] = commands.map((command) => [command]);
