@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -147,6 +149,48 @@ describe('boltz-api OAuth session', () => {
     assert.equal(foreign.code, 1);
     assert.match(foreign.stderr, /403 Forbidden/);
     assert.equal((await runCli(['auth', 'switch-org', server.organizationId], { env: home.env })).code, 0);
+  });
+
+  it('API calls carry the Bearer token and X-Boltz-Organization-Id, no x-api-key; --debug redacts the token', async () => {
+    const result = await runCli(['auth', 'me', '--debug'], { env: home.env });
+    assert.equal(result.code, 0, result.stderr);
+    const requestHeaders = result.stderr.split('\n< ')[0];
+    assert.match(requestHeaders, /^authorization: <redacted>$/m);
+    assert.match(requestHeaders, new RegExp(`^x-boltz-organization-id: ${server.organizationId}$`, 'm'));
+    assert.doesNotMatch(requestHeaders, /^x-api-key:/m);
+    assert.doesNotMatch(result.stderr, new RegExp(readSession(home).access_token));
+  });
+
+  it('slow_down from the token endpoint adds 5 s to the poll interval; --auth-token-url wins over discovery', async () => {
+    // A token endpoint in front of the real one that asks the first device-code poll to slow down.
+    const polls: number[] = [];
+    const proxy = createHttpServer(async (request, response) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString();
+      if (new URLSearchParams(body).get('grant_type') === 'urn:ietf:params:oauth:grant-type:device_code') {
+        polls.push(Date.now());
+        if (polls.length === 1) {
+          response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'slow_down', error_description: 'too fast' }));
+          return;
+        }
+      }
+      const upstream = await fetch(`${server.baseURL}/oauth/token`, { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body });
+      response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(await upstream.text());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const tokenUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/oauth/token`;
+      const slowHome = newCliHome(server);
+      const result = await deviceSignIn(server, slowHome, admin, ['--auth-token-url', tokenUrl]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(polls.length, 2);
+      assert.ok(polls[1] - polls[0] >= 9_900, `second poll ${polls[1] - polls[0]} ms after the first (interval 5 s + 5 s)`);
+      assert.equal(readSession(slowHome).token_url, tokenUrl);
+      assert.equal(YAML.parse(readFileSync(join(slowHome.configDir, 'config.yaml'), 'utf8')).token_url, tokenUrl);
+    } finally {
+      proxy.close();
+    }
   });
 
   it('an API key wins over the stored session (api_key_overrides_oauth)', async () => {
