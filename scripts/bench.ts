@@ -1,10 +1,12 @@
 // `npm run bench`: throughput and latency of the real server process under autocannon load.
-// Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [name filter…]
+// Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [name filter…]
 // A filter keeps the scenarios whose names contain it, plus the baselines they compare with.
+// `--rounds 3` measures every scenario three times, round-robin, and reports the medians: on a
+// shared machine that keeps a burst of someone else's work from deciding a ratio.
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchServer } from './bench/context.ts';
-import { type LoadSettings, type Measurement, measure } from './bench/measure.ts';
+import { type BenchRequest, type LoadSettings, type Measurement, measure, medianOfRounds } from './bench/measure.ts';
 import type { Scenario } from './bench/scenario.ts';
 import { SCENARIOS } from './bench/scenarios/index.ts';
 
@@ -14,8 +16,10 @@ const { values, positionals } = parseArgs({
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
+    rounds: { type: 'string', default: '1' },
   },
 });
+const rounds = Number(values.rounds);
 const settings: LoadSettings = {
   durationSeconds: Number(values.duration),
   warmupSeconds: Number(values.warmup),
@@ -50,12 +54,23 @@ let goalsMissed = false;
 try {
   process.stdout.write(
     `boltz-server (SQLite, LOG_LEVEL=warn) at ${server.context.baseURL}; autocannon, ${settings.connections} connections, ` +
-      `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario\n${machineLoad()} at the start\n\n`,
+      `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario` +
+      `${rounds > 1 ? `, ${rounds} rounds (medians)` : ''}\n${machineLoad()} at the start\n\n`,
   );
   const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failures', 'vs baseline', 'goal']];
+  // Each scenario prepares its data just before its first measurement, as a single round would.
+  const requests = new Map<string, BenchRequest>();
+  const samples = new Map<string, Measurement[]>(scenarios.map((scenario) => [scenario.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const scenario of scenarios) {
+      if (!requests.has(scenario.name)) requests.set(scenario.name, await scenario.prepare(server.context));
+      const load = { ...settings, connections: scenario.connections ?? settings.connections };
+      samples.get(scenario.name)!.push(await measure(server.context.baseURL, requests.get(scenario.name)!, load, server.cpuSeconds));
+      process.stderr.write(`  measured ${scenario.name}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}\n`);
+    }
+  }
   for (const scenario of scenarios) {
-    const request = await scenario.prepare(server.context);
-    const result = await measure(server.context.baseURL, request, { ...settings, connections: scenario.connections ?? settings.connections }, server.cpuSeconds);
+    const result = medianOfRounds(samples.get(scenario.name)!);
     results.set(scenario.name, result);
     const baseline = scenario.baseline ? results.get(scenario.baseline) : undefined;
     const ratio = baseline ? result.requestsPerSecond / baseline.requestsPerSecond : undefined;
@@ -71,7 +86,6 @@ try {
       ratio === undefined ? '' : `${(ratio * 100).toFixed(1)}% of ${scenario.baseline}`,
       verdict,
     ]);
-    process.stderr.write(`  measured ${scenario.name}\n`);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);

@@ -55,3 +55,21 @@ export async function measure(
       cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
   };
 }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Several rounds of one scenario: the median of each figure, and every failure counted. */
+export function medianOfRounds(rounds: Measurement[]): Measurement {
+  const cpu = rounds.map((round) => round.cpuMicrosPerRequest).filter((value): value is number => value !== undefined);
+  return {
+    requestsPerSecond: median(rounds.map((round) => round.requestsPerSecond)),
+    p50Ms: median(rounds.map((round) => round.p50Ms)),
+    p99Ms: median(rounds.map((round) => round.p99Ms)),
+    failures: rounds.reduce((sum, round) => sum + round.failures, 0),
+    cpuMicrosPerRequest: cpu.length === rounds.length ? median(cpu) : undefined,
+  };
+}
