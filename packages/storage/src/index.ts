@@ -20,7 +20,7 @@ export * from './blobs/blob-store.ts';
 export { LocalBlobStore, localBlobStoreIn } from './blobs/local-blob-store.ts';
 export { FileStore, type FileRow } from './queries/files.ts';
 export { JobStore, isUniqueViolation, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow } from './queries/jobs.ts';
-export type { ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
+export type { ApiKeyCredential, ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
 export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
 export { SpendingStore } from './queries/spending.ts';
 export { UsageStore, windowStart, type UsageBucketQuery, type UsageBucketRow, type UsageGroup, type UsageWindowSize } from './queries/usage.ts';

@@ -1,13 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import { hashApiKey, parseApiKey } from '@boltz/shared';
-import type { ApiKeyCredentialRow, Storage } from '@boltz/storage';
+import type { ApiKeyCredential, Storage } from '@boltz/storage';
 import { forbidden, unauthorized } from '../errors.ts';
 import { buildAllowList, ipAllowed } from './ip-allow-list.ts';
 import type { ApiKeyPrincipal } from './principal.ts';
 
 interface CachedKey {
-  row: ApiKeyCredentialRow;
+  row: ApiKeyCredential;
   allowList: BlockList | null;
   hash: Buffer;
   /** `expires_at` parsed once per cache fill rather than on every request. */
@@ -70,6 +70,7 @@ export class ApiKeyAuthenticator {
         keyType: row.key_type,
         mode: row.mode,
         organizationId: row.organization_id,
+        organizationName: row.organization_name,
         workspaceId: row.workspace_id,
       }),
       cachedUntil: now + this.ttlMs,

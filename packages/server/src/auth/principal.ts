@@ -7,6 +7,8 @@ export interface ApiKeyPrincipal {
   readonly keyType: KeyType;
   readonly mode: Mode;
   readonly organizationId: string;
+  /** Cached with the key, so that `auth/me` answers without a database read. */
+  readonly organizationName: string;
   /** The one workspace a workspace key is confined to; null for admin keys. */
   readonly workspaceId: string | null;
 }

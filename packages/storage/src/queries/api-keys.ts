@@ -10,6 +10,11 @@ export interface ApiKeyCredentialRow extends ApiKeyRow {
   workspace_archived_at: string | null;
 }
 
+/** What authentication caches about a key: also its organization's name, which `auth/me` shows. */
+export interface ApiKeyCredential extends ApiKeyCredentialRow {
+  organization_name: string;
+}
+
 export class ApiKeyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -18,12 +23,13 @@ export class ApiKeyStore {
   }
 
   /** The hash is the lookup key: the secret itself is never stored or compared. */
-  async findByHash(keyHash: string): Promise<ApiKeyCredentialRow | undefined> {
+  async findByHash(keyHash: string): Promise<ApiKeyCredential | undefined> {
     return this.db
       .selectFrom('api_keys')
+      .innerJoin('organizations', 'organizations.id', 'api_keys.organization_id')
       .leftJoin('workspaces', 'workspaces.id', 'api_keys.workspace_id')
       .selectAll('api_keys')
-      .select('workspaces.archived_at as workspace_archived_at')
+      .select(['workspaces.archived_at as workspace_archived_at', 'organizations.name as organization_name'])
       .where('api_keys.key_hash', '=', keyHash)
       .executeTakeFirst();
   }

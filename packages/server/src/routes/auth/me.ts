@@ -56,7 +56,6 @@ export default function me(app: App) {
           })),
         };
       }
-      const organization = await storage.organizations.findById(principal.organizationId);
       return {
         principal_type: 'api_key' as const,
         api_key_id: principal.apiKeyId,
@@ -65,7 +64,7 @@ export default function me(app: App) {
         organization_id: principal.organizationId,
         selected_organization_id: principal.organizationId,
         workspace_id: principal.workspaceId,
-        ...(organization ? { organization_name: organization.name } : {}),
+        organization_name: principal.organizationName,
       };
     },
   );
