@@ -1,8 +1,7 @@
 import { resolveApiKey } from './api-client.ts';
-import { AuthError } from './errors.ts';
 import type { GlobalOptions } from './global-flags.ts';
 import { type OauthProfile, accessTokenUsable, resolveOauthProfile, sessionMatches } from './oauth/profile.ts';
-import { type ConfigFile, type StoredSession, StoredState } from './oauth/stored-state.ts';
+import { type ConfigFile, type StoredSession, StoredState, readOrWarn } from './oauth/stored-state.ts';
 
 /**
  * What `auth status`, `whoami`, `validate` and `wait` report (CLI.md §6.1, §6.6, §6.7), from
@@ -19,25 +18,13 @@ const OIDC_SCOPES = new Set(['openid', 'offline_access', 'profile', 'email']);
 
 export type AuthState = ReturnType<typeof describeAuthState>;
 
-function readSafely<T>(read: () => T, warnings: string[]): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof AuthError) {
-      warnings.push(error.message);
-      return undefined;
-    }
-    throw error;
-  }
-}
-
 export function describeAuthState(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
   const state = new StoredState(env);
   const warnings: string[] = [];
-  const config: ConfigFile | undefined = readSafely(() => state.readConfig(), warnings);
+  const config: ConfigFile | undefined = readOrWarn(() => state.readConfig(), warnings);
   const profile: OauthProfile = resolveOauthProfile(globals, config, env);
-  const session: StoredSession | undefined = readSafely(() => state.readSession(), warnings);
-  const refreshToken = readSafely(() => state.readRefreshToken(), warnings);
+  const session: StoredSession | undefined = readOrWarn(() => state.readSession(), warnings);
+  const refreshToken = readOrWarn(() => state.readRefreshToken(), warnings);
   const apiKey = resolveApiKey(globals, env);
 
   const sessionMatch = session !== undefined && sessionMatches(session, profile);

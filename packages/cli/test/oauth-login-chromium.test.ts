@@ -130,11 +130,17 @@ describe('boltz-api auth login end to end in Chromium', () => {
       await page.close();
     }
 
-    const [status, me] = await Promise.all([runCli(['auth', 'status'], { env: home.env }), runCli(['auth', 'me'], { env: home.env })]);
+    const [status, me, adminList] = await Promise.all([
+      runCli(['auth', 'status'], { env: home.env }),
+      runCli(['auth', 'me'], { env: home.env }),
+      runCli(['admin:workspaces', 'list'], { env: home.env }),
+    ]);
     assert.equal(status.code, 0);
     assert.equal(JSON.parse(status.stdout).identity.email, admin.email);
+    assert.equal(JSON.parse(status.stdout).selected_org, server.organizationId);
     assert.equal(me.code, 0, me.stderr);
     assert.equal(JSON.parse(me.stdout).user_id, admin.id);
+    assert.equal(adminList.code, 0, adminList.stderr);
 
     const accessToken = readSession(home).access_token;
     assert.equal((await runCli(['auth', 'logout'], { env: home.env })).code, 0);

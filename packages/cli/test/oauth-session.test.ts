@@ -361,6 +361,36 @@ describe('boltz-api OAuth session', () => {
     }
   });
 
+  it('the loopback callback refuses a wrong state, a missing issuer and an error redirect with a 400 page and login_failed', async () => {
+    const cases = [
+      { query: (state: string) => `code=abc&state=${state}x&iss=${encodeURIComponent(server.baseURL)}`, reason: /Authentication failed: .*"state"/ },
+      { query: (state: string) => `code=abc&state=${state}`, reason: /Authentication failed: .*"iss" \(issuer\) missing/ },
+      { query: (state: string) => `error=access_denied&error_description=nope&state=${state}&iss=${encodeURIComponent(server.baseURL)}`, reason: /authorization failed: access_denied: nope/ },
+    ];
+    await Promise.all(
+      cases.map(async ({ query, reason }) => {
+        const cli = new RunningCli(['auth', 'login', '--listen-port', '0'], newCliHome(server).env);
+        try {
+          const [, url] = await cli.waitForOutput(/Open this URL to authenticate:\n(\S+)\n/);
+          const authorize = new URL(url);
+          const callback = new URL(authorize.searchParams.get('redirect_uri')!);
+          const elsewhere = await fetch(new URL('/favicon.ico', callback));
+          assert.equal(elsewhere.status, 404);
+          const page = await fetch(`${callback}?${query(authorize.searchParams.get('state')!)}`);
+          assert.equal(page.status, 400);
+          assert.equal(await page.text(), 'Authentication failed. You can close this window.');
+          const result = await cli.done;
+          assert.equal(result.code, 1);
+          const error = json(result.stdout.trimEnd().split('\n').at(-1)!);
+          assert.equal(error.code, 'login_failed');
+          assert.match(error.message, reason);
+        } finally {
+          cli.kill();
+        }
+      }),
+    );
+  });
+
   it('a busy loopback port fails the browser login (no fallback port)', async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));

@@ -9,7 +9,7 @@ import { resolveListenPort, resolveOauthProfile } from '../oauth/profile.ts';
 import { revokeRefreshToken } from '../oauth/protocol.ts';
 import { SessionLockTimeout, withSessionLock } from '../oauth/session-lock.ts';
 import { LoginReporter, completeSignIn } from '../oauth/sign-in.ts';
-import { StoredState } from '../oauth/stored-state.ts';
+import { StoredState, readOrWarn } from '../oauth/stored-state.ts';
 import { clearSignIn, freshSession } from '../oauth/token-refresh.ts';
 
 /** `auth login` (CLI.md §6.3, §6.4). */
@@ -33,7 +33,9 @@ export async function login(context: CommandContext): Promise<void> {
 export async function logout(_context: CommandContext): Promise<void> {
   const state = new StoredState();
   const stored = await underLock(state, 'session_save_failed', async () => {
-    const remembered = { session: readOrUndefined(() => state.readSession()), refreshToken: readOrUndefined(() => state.readRefreshToken()) };
+    // Unreadable files are removed all the same.
+    const ignored: string[] = [];
+    const remembered = { session: readOrWarn(() => state.readSession(), ignored), refreshToken: readOrWarn(() => state.readRefreshToken(), ignored) };
     clearSignIn(state);
     return remembered;
   });
@@ -140,18 +142,10 @@ async function underLock<T>(state: StoredState, failureCode: string, work: () =>
   }
 }
 
-function readOrUndefined<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Go-style durations (`500ms`, `60s`, `1m30s`); a bare number is seconds (§6.7). */
-export function parseDuration(text: string, code: string, flag: string): number {
+function parseDuration(text: string, code: string, flag: string): number {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   if (trimmed === '' || !/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(trimmed)) {
@@ -163,7 +157,7 @@ export function parseDuration(text: string, code: string, flag: string): number 
 }
 
 /** The way Go prints a duration (`1m0s`, `2s`, `500ms`, `0s`), as the official CLI reports it. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms === 0) return '0s';
   if (ms < 1000) return `${ms}ms`;
   const hours = Math.floor(ms / 3_600_000);

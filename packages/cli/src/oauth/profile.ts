@@ -10,13 +10,13 @@ import type { ConfigFile, StoredSession } from './stored-state.ts';
 
 export type SettingSource = 'unset' | 'runtime' | 'config' | 'default';
 
-export const DEFAULT_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'compute:run'];
-export const DEFAULT_CLIENT_ID = 'boltz-cli';
-export const DEFAULT_AUDIENCE = 'boltz-compute-api';
+const DEFAULT_SCOPES = ['openid', 'offline_access', 'profile', 'email', 'compute:run'];
+const DEFAULT_CLIENT_ID = 'boltz-cli';
+const DEFAULT_AUDIENCE = 'boltz-compute-api';
 const OFFICIAL_ISSUER = 'https://lab.boltz.bio';
 const DEFAULT_LISTEN_PORT = 8421;
 
-export const ENDPOINT_SETTINGS = [
+const ENDPOINT_SETTINGS = [
   { key: 'authorization_url', flag: 'auth-authorization-url', env: 'AUTH_AUTHORIZATION_URL' },
   { key: 'token_url', flag: 'auth-token-url', env: 'AUTH_TOKEN_URL' },
   { key: 'userinfo_url', flag: 'auth-userinfo-url', env: 'AUTH_USERINFO_URL' },
@@ -60,7 +60,7 @@ function flagValue(globals: GlobalOptions, name: string): string | undefined {
 const configText = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /** A self-hosted server is its own issuer; the official API's issuer is lab.boltz.bio (§6.1). */
-export function defaultIssuer(globals: GlobalOptions, env: NodeJS.ProcessEnv): string {
+function defaultIssuer(globals: GlobalOptions, env: NodeJS.ProcessEnv): string {
   const origin = new URL(resolveBaseUrl(globals, env)).origin;
   return origin === new URL(DEFAULT_BASE_URL).origin ? OFFICIAL_ISSUER : origin;
 }

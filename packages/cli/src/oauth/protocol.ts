@@ -49,7 +49,7 @@ export function serverOfSession(session: StoredSession): oauth.AuthorizationServ
     userinfo_endpoint: session.userinfo_url ?? undefined,
     revocation_endpoint: session.revocation_url ?? undefined,
     jwks_uri: session.jwks_url ?? undefined,
-    id_token_signing_alg_values_supported: session.algorithms.length > 0 ? session.algorithms : undefined,
+    id_token_signing_alg_values_supported: session.algorithms?.length ? session.algorithms : undefined,
   };
 }
 

@@ -8,8 +8,6 @@ import { readOptionalFile, removeFile, statePaths, writePrivateFile } from './fi
  * BOLTZ_API_TEST_DISABLE_KEYRING asks for anyway) and sessions say `storage_backend: "file"`.
  */
 
-export const CONFIG_VERSION = 1;
-
 /** config.yaml: the non-secret OAuth profile; empty keys are omitted. */
 export interface ConfigFile {
   version?: number;
@@ -57,7 +55,7 @@ export interface StoredSession {
   updated_at: string;
 }
 
-export type StoredFile = 'config' | 'session' | 'credentials';
+type StoredFile = 'config' | 'session' | 'credentials';
 
 export class StoredState {
   readonly paths: ReturnType<typeof statePaths>;
@@ -153,6 +151,19 @@ export class StoredState {
       }
       throw new AuthError(`${current}_save_failed`, `${current} could not be saved: ${(error as Error).message}`, ['Check the permissions of the boltz-api config and cache directories.']);
     }
+  }
+}
+
+/** A stored file that cannot be read counts as absent, with the reason among `warnings`. */
+export function readOrWarn<T>(read: () => T, warnings: string[]): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof AuthError) {
+      warnings.push(error.message);
+      return undefined;
+    }
+    throw error;
   }
 }
 
