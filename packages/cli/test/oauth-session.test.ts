@@ -26,6 +26,7 @@ describe('boltz-api OAuth session', () => {
   let refreshHome: CliHome;
   let rejectHome: CliHome;
   let loginOutput: string;
+  let loginWithApiKeyOutput: string;
 
   async function addOrganization(name: string): Promise<string> {
     const id = newId(ID_PREFIXES.organization);
@@ -45,13 +46,16 @@ describe('boltz-api OAuth session', () => {
     await server.storage.users.putMembership(otherOrganizationId, admin.id, 'member', new Date().toISOString());
     [home, refreshHome, rejectHome] = [newCliHome(server), newCliHome(server), newCliHome(server)];
     // Each device login waits at least one poll interval (5 s): sign the three homes in at once.
-    const results = await Promise.all([home, refreshHome, rejectHome].map((h) => deviceSignIn(server, h, admin)));
+    // rejectHome signs in with an API key set, which keeps winning afterwards: the login says so.
+    const withApiKey = { ...rejectHome, env: { ...rejectHome.env, BOLTZ_API_KEY: server.liveAdminKey } };
+    const results = await Promise.all([home, refreshHome, withApiKey].map((h) => deviceSignIn(server, h, admin)));
     for (const result of results) assert.equal(result.code, 0, result.stdout + result.stderr);
     loginOutput = results[0].stdout;
+    loginWithApiKeyOutput = results[2].stdout;
   });
   after(() => server.close());
 
-  it('--json-events: auth_url, a warning when no browser opens, success; nothing on stderr', () => {
+  it('--json-events: auth_url, a warning when no browser opens, success (then a note when an API key still wins)', () => {
     const events = loginOutput.trimEnd().split('\n').map(json);
     assert.deepEqual(events.map((event) => event.event), ['auth_url', 'warning', 'success']);
     const [authUrl, warning] = events;
@@ -62,6 +66,9 @@ describe('boltz-api OAuth session', () => {
     assert.equal(authUrl.interval, 5);
     assert.ok(authUrl.expires_in > 0);
     assert.match(warning.message, /^Could not open browser automatically: /);
+
+    const withApiKey = loginWithApiKeyOutput.trimEnd().split('\n').map(json);
+    assert.deepEqual(withApiKey.slice(-2), [{ event: 'success' }, { event: 'warning', message: 'Note: an API key (BOLTZ_API_KEY) is set and is used instead of this sign-in until you unset it.' }]);
   });
 
   it('stores config.yaml, session.json and credentials.json with 0600 files in 0700 directories', () => {

@@ -25,7 +25,8 @@ export function openBrowser(url: string): Promise<string | undefined> {
       resolve(failure);
     };
     const child = spawn(command, args, { stdio: 'ignore', detached: true });
-    const timer = setTimeout(() => settle(undefined), LAUNCH_GRACE_MS);
+    // Never what keeps the CLI running once the login is over.
+    const timer = setTimeout(() => settle(undefined), LAUNCH_GRACE_MS).unref();
     child.once('error', (error) => settle(error.message));
     child.once('exit', (code) => settle(code === 0 ? undefined : `${command} exited with status ${code}`));
     child.unref();
