@@ -7,8 +7,11 @@ import type { Storage } from '@boltz/storage';
 export class LastUsedTracker {
   /** Key id → time of its latest use in epoch milliseconds (formatted only when read or written). */
   private pending = new Map<string, number>();
-  /** The batch being written: still reported by `pendingFor` until its transaction commits. */
-  private writing = new Map<string, number>();
+  /**
+   * The batch being written, kept until the next flush: a read that began before its commit
+   * returns the older stored value, and `pendingFor` must still supply the newer one.
+   */
+  private lastBatch = new Map<string, number>();
   /** Flushes run one after another (the interval and shutdown may overlap). */
   private flushing: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
@@ -24,9 +27,12 @@ export class LastUsedTracker {
     this.pending.set(apiKeyId, atMs);
   }
 
-  /** The not-yet-written value, so that reads are current even before a flush. */
+  /**
+   * The latest use this process has seen that a read of the database may not show yet; the
+   * caller shows the later of it and the stored value (another replica may have a later one).
+   */
   pendingFor(apiKeyId: string): string | undefined {
-    const atMs = this.pending.get(apiKeyId) ?? this.writing.get(apiKeyId);
+    const atMs = this.pending.get(apiKeyId) ?? this.lastBatch.get(apiKeyId);
     return atMs === undefined ? undefined : new Date(atMs).toISOString();
   }
 
@@ -40,14 +46,12 @@ export class LastUsedTracker {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    this.writing = batch;
+    this.lastBatch = batch;
     try {
       await this.storage.apiKeys.recordLastUsed(new Map([...batch].map(([id, atMs]) => [id, new Date(atMs).toISOString()])));
     } catch (error) {
       for (const [id, at] of batch) if (!this.pending.has(id)) this.pending.set(id, at);
       throw error;
-    } finally {
-      this.writing = new Map();
     }
   }
 

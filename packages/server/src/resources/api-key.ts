@@ -2,6 +2,11 @@ import type { Static } from 'typebox';
 import type { ApiKeyCredentialRow } from '@boltz/storage';
 import type { ApiKey } from '../schemas/api-key.ts';
 
+/** The later of two ISO timestamps (of one fixed width, so they compare as text). */
+function later(a: string | undefined, b: string | null): string | null {
+  return a && (!b || a > b) ? a : b;
+}
+
 export function toApiKey(row: ApiKeyCredentialRow, pendingLastUsedAt?: string): Static<typeof ApiKey> {
   return {
     id: row.id,
@@ -14,6 +19,6 @@ export function toApiKey(row: ApiKeyCredentialRow, pendingLastUsedAt?: string): 
     is_active: row.revoked_at === null && row.workspace_archived_at === null,
     created_at: row.created_at,
     expires_at: row.expires_at,
-    last_used_at: pendingLastUsedAt ?? row.last_used_at,
+    last_used_at: later(pendingLastUsedAt, row.last_used_at),
   };
 }
