@@ -317,6 +317,22 @@ describe('boltz-api OAuth session', () => {
     assert.equal(json(me.stdout).code, 'auth_required');
   });
 
+  it('unusable state directories end in *_save_failed auth errors, not stack traces', async () => {
+    const broken = newCliHome(server);
+    const notADirectory = join(broken.configDir, '..', '..', 'plain-file');
+    writeFileSync(notADirectory, 'x');
+    const [switchNoCache, logoutNoCache, switchNoConfig] = await Promise.all([
+      runCli(['auth', 'switch-org', 'org_example'], { env: { ...broken.env, XDG_CACHE_HOME: notADirectory } }),
+      runCli(['auth', 'logout'], { env: { ...broken.env, XDG_CACHE_HOME: notADirectory } }),
+      runCli(['auth', 'switch-org', 'org_example'], { env: { ...broken.env, XDG_CONFIG_HOME: notADirectory } }),
+    ]);
+    for (const [result, code] of [[switchNoCache, 'config_save_failed'], [logoutNoCache, 'session_save_failed'], [switchNoConfig, 'config_save_failed']] as const) {
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, '');
+      assert.equal(json(result.stdout).code, code);
+    }
+  });
+
   it('config show and config reset touch config.yaml only', async () => {
     const fresh = newCliHome(server);
     const absent = await runCli(['config', 'show'], { env: fresh.env });

@@ -7,7 +7,7 @@ import { browserLogin } from '../oauth/browser-login.ts';
 import { deviceLogin } from '../oauth/device-login.ts';
 import { resolveListenPort, resolveOauthProfile } from '../oauth/profile.ts';
 import { revokeRefreshToken } from '../oauth/protocol.ts';
-import { SessionLockTimeout, withSessionLock } from '../oauth/session-lock.ts';
+import { SessionLockError, withSessionLock } from '../oauth/session-lock.ts';
 import { LoginReporter, completeSignIn } from '../oauth/sign-in.ts';
 import { StoredState, readOrWarn } from '../oauth/stored-state.ts';
 import { clearSignIn, freshSession } from '../oauth/token-refresh.ts';
@@ -137,7 +137,7 @@ async function underLock<T>(state: StoredState, failureCode: string, work: () =>
   try {
     return await withSessionLock(state.paths.lock, work);
   } catch (error) {
-    if (error instanceof SessionLockTimeout) throw new AuthError(failureCode, error.message, ['Try again; another boltz-api process may be stuck.']);
+    if (error instanceof SessionLockError) throw new AuthError(failureCode, error.message, ['Check that the boltz-api cache directory is writable; another boltz-api process may hold the lock.']);
     throw error;
   }
 }

@@ -8,7 +8,8 @@ const RETRY_MS = 50;
 /** Longer than any refresh or save takes (the OAuth HTTP timeout is 15 s). */
 const STALE_AFTER_MS = 120_000;
 
-export class SessionLockTimeout extends Error {}
+/** The lock could not be taken: another process holds it too long, or the cache directory is unusable. */
+export class SessionLockError extends Error {}
 
 /**
  * The exclusive session lock (CLI.md §6.5, §6.6): refreshes, logins and logouts of concurrent
@@ -18,19 +19,19 @@ export class SessionLockTimeout extends Error {}
  * keeps the file and locks it with flock) or that is very old is stale and taken over.
  */
 export async function withSessionLock<T>(lockPath: string, work: () => Promise<T>): Promise<T> {
-  ensurePrivateDirectory(dirname(lockPath));
   const giveUpAt = Date.now() + WAIT_LIMIT_MS;
   let descriptor: number | undefined;
   while (descriptor === undefined) {
     try {
+      ensurePrivateDirectory(dirname(lockPath));
       descriptor = openSync(lockPath, 'wx', 0o600);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new SessionLockError(`cannot create the session lock ${lockPath}: ${(error as Error).message}`);
       if (isStale(lockPath)) {
         rmSync(lockPath, { force: true });
         continue;
       }
-      if (Date.now() > giveUpAt) throw new SessionLockTimeout(`timed out waiting for the session lock ${lockPath}`);
+      if (Date.now() > giveUpAt) throw new SessionLockError(`timed out waiting for the session lock ${lockPath}`);
       await sleep(RETRY_MS);
     }
   }

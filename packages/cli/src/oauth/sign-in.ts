@@ -4,7 +4,7 @@ import { AuthError } from '../errors.ts';
 import type { GlobalOptions } from '../global-flags.ts';
 import { type OauthProfile, profileConfig } from './profile.ts';
 import { describeOauthFailure, fetchIdentity, sessionRecord } from './protocol.ts';
-import { SessionLockTimeout, withSessionLock } from './session-lock.ts';
+import { SessionLockError, withSessionLock } from './session-lock.ts';
 import { type StoredState, credentialsJson, sessionJson } from './stored-state.ts';
 
 /**
@@ -89,7 +89,7 @@ export async function completeSignIn(
       }),
     );
   } catch (error) {
-    if (error instanceof SessionLockTimeout) throw loginFailed(error.message);
+    if (error instanceof SessionLockError) throw loginFailed(error.message);
     throw error;
   }
   reporter.success();

@@ -1,7 +1,7 @@
 import { AuthError } from '../errors.ts';
 import { accessTokenUsable } from './profile.ts';
 import { ResponseBodyError, describeOauthFailure, refreshTokens } from './protocol.ts';
-import { SessionLockTimeout, withSessionLock } from './session-lock.ts';
+import { SessionLockError, withSessionLock } from './session-lock.ts';
 import { type StoredSession, type StoredState, credentialsJson, sessionJson } from './stored-state.ts';
 
 export function reauthRequired(reason: string): AuthError {
@@ -26,7 +26,7 @@ export async function freshSession(state: StoredState): Promise<{ session: Store
   try {
     return await withSessionLock(state.paths.lock, () => refreshLocked(state));
   } catch (error) {
-    if (error instanceof SessionLockTimeout) throw new AuthError('token_refresh_failed', error.message, ['Try again; another boltz-api process may be stuck.']);
+    if (error instanceof SessionLockError) throw new AuthError('token_refresh_failed', error.message, ['Check that the boltz-api cache directory is writable; another boltz-api process may hold the lock.']);
     throw error;
   }
 }
@@ -63,7 +63,9 @@ async function refreshLocked(state: StoredState): Promise<{ session: StoredSessi
     granted_scopes: tokens.scope ? tokens.scope.split(' ').filter(Boolean) : current.granted_scopes,
     updated_at: now.toISOString(),
   };
-  // The server rotates refresh tokens: the new one must be stored before the old one is forgotten.
-  state.saveTogether({ ...(tokens.refresh_token ? { credentials: credentialsJson(tokens.refresh_token) } : {}), session: sessionJson(updated) });
+  // The server rotates refresh tokens and the old one is now spent: the new one is saved first
+  // and on its own, so that a failure to save the session cannot roll it back.
+  if (tokens.refresh_token) state.saveTogether({ credentials: credentialsJson(tokens.refresh_token) });
+  state.saveTogether({ session: sessionJson(updated) });
   return { session: updated, refreshed: true };
 }
