@@ -75,6 +75,10 @@ export class RunningCli {
     return this.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line));
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   kill(): void {
     if (this.child.exitCode === null) this.child.kill();
   }

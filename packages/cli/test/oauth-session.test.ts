@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
@@ -331,6 +331,44 @@ describe('boltz-api OAuth session', () => {
       assert.equal(result.stderr, '');
       assert.equal(json(result.stdout).code, code);
     }
+  });
+
+  it('auth wait returns as soon as a sign-in appears (e.g. completed by another process)', async () => {
+    const waiting = newCliHome(server);
+    const wait = new RunningCli(['auth', 'wait', '--timeout', '60s', '--poll-interval', '200ms'], waiting.env);
+    try {
+      const status = await runCli(['auth', 'status'], { env: waiting.env });
+      assert.equal(status.code, 1, 'not signed in yet');
+      // The files of a finished login (only read here: auth wait never refreshes).
+      mkdirSync(waiting.configDir, { recursive: true });
+      mkdirSync(waiting.cacheDir, { recursive: true });
+      for (const file of ['config.yaml', 'credentials.json']) copyFileSync(join(home.configDir, file), join(waiting.configDir, file));
+      copyFileSync(join(home.cacheDir, 'session.json'), join(waiting.cacheDir, 'session.json'));
+      const result = await wait.done;
+      assert.equal(result.code, 0, result.stdout);
+      const report = json(result.stdout);
+      assert.deepEqual([report.status, report.timed_out, report.timeout, report.poll_interval, report.active_source], ['success', false, '1m0s', '200ms', 'oauth_session']);
+    } finally {
+      wait.kill();
+    }
+  });
+
+  it('a stale session lock (owner gone, or the official CLI\'s empty lock file) is taken over', async () => {
+    const locked = newCliHome(server);
+    mkdirSync(locked.cacheDir, { recursive: true });
+    const lock = join(locked.cacheDir, 'session.lock');
+    const exited = new RunningCli(['--version'], locked.env);
+    await exited.done;
+    writeFileSync(lock, JSON.stringify({ pid: exited.pid, created_at: new Date().toISOString() }));
+    const first = await runCli(['auth', 'switch-org', 'org_first'], { env: locked.env });
+    assert.equal(first.code, 0, first.stdout);
+    assert.ok(!existsSync(lock), 'released');
+
+    writeFileSync(lock, '');
+    utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const second = await runCli(['auth', 'switch-org', 'org_second'], { env: locked.env });
+    assert.equal(second.code, 0, second.stdout);
+    assert.equal(json((await runCli(['config', 'show'], { env: locked.env })).stdout).config.selected_org, 'org_second');
   });
 
   it('config show and config reset touch config.yaml only', async () => {
