@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Storage } from '@boltz/storage';
-import { API_AUDIENCE, API_RESOURCE, createAuthorizationServer } from './authorization-server.ts';
+import { API_AUDIENCE, API_RESOURCE, OAUTH_ROUTES, createAuthorizationServer } from './authorization-server.ts';
+import { DEVICE_POLL_INTERVAL_SECONDS, DevicePollPacer } from './device-poll-pacer.ts';
 import { installInteractionRoutes } from './interactions.ts';
 import { loadOauthSecrets, publicJwk, type OauthSecrets } from './signing-keys.ts';
 import { UserTokenVerifier } from './user-tokens.ts';
@@ -32,6 +33,14 @@ function rewriteResource(encoded: string): string {
   params.delete('resource');
   for (const resource of resources) params.append('resource', resource === API_AUDIENCE ? API_RESOURCE : resource);
   return params.toString();
+}
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The device code of a device-grant token request, if that is what the form is. */
+function devicePoll(form: string): string | undefined {
+  const params = new URLSearchParams(form);
+  return params.get('grant_type') === DEVICE_CODE_GRANT ? (params.get('device_code') ?? undefined) : undefined;
 }
 
 /**
@@ -66,6 +75,11 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
       const issuer = options.publicUrl();
       const provider = createAuthorizationServer({ issuer, storage: options.storage, secrets, behindProxy: options.behindProxy });
       const verifier = new UserTokenVerifier(options.storage, provider, issuer, publicJwk(secrets.signingKey));
+      // Sign-out and refresh-token revocation end the grant: its access tokens stop at once here.
+      provider.on('grant.revoked', (_ctx: unknown, grantId: string) => verifier.forget(grantId));
+      provider.on('device_authorization.success', (ctx: { body: Record<string, unknown> }) => {
+        ctx.body.interval = DEVICE_POLL_INTERVAL_SECONDS;
+      });
       return { provider, secrets, verifier, handle: provider.callback() };
     })();
     return built;
@@ -76,10 +90,18 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
     // interaction pages parse their own forms.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
+    const pacer = new DevicePollPacer();
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
       const { handle } = await build();
       const [path, query] = (request.raw.url ?? '').split('?', 2);
       if (query) request.raw.url = `${path}?${rewriteResource(query)}`;
+      const deviceCode = path === OAUTH_ROUTES.token && typeof request.body === 'string' ? devicePoll(request.body) : undefined;
+      if (deviceCode && !pacer.allow(deviceCode)) {
+        return reply
+          .code(400)
+          .header('cache-control', 'no-store')
+          .send({ error: 'slow_down', error_description: `poll at most every ${DEVICE_POLL_INTERVAL_SECONDS} seconds` });
+      }
       const raw = typeof request.body === 'string' ? withBody(request.raw, rewriteResource(request.body)) : request.raw;
       reply.hijack();
       await handle(raw, reply.raw);

@@ -128,7 +128,6 @@ describe('OAuth authorization server and Bearer access', () => {
       body: new URLSearchParams({ token: tokens.refresh_token!, token_type_hint: 'refresh_token', client_id: 'boltz-cli' }),
     });
     assert.equal(revoke.status, 200);
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
     const me = await rawRequest(server, 'GET', '/compute/v1/auth/me', { headers: bearer(tokens.access_token) });
     assert.equal(me.status, 401);
     assert.equal(me.body.code, 'unauthorized');
@@ -170,6 +169,16 @@ describe('OAuth authorization server and Bearer access', () => {
     assert.equal(denied.status, 200);
     const token = await tokenRequest(server.baseURL, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code });
     assert.equal(token.body.error, 'access_denied');
+  });
+
+  it('advertises a 5 s poll interval and answers slow_down to a client polling faster', async () => {
+    const device = await startDeviceAuthorization(server.baseURL);
+    assert.equal(device.interval, 5);
+    const poll = { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device.device_code };
+    assert.equal((await tokenRequest(server.baseURL, poll)).body.error, 'authorization_pending');
+    const tooSoon = await tokenRequest(server.baseURL, poll);
+    assert.equal(tooSoon.status, 400);
+    assert.equal(tooSoon.body.error, 'slow_down');
   });
 
   it('an expired device code ends with expired_token', async () => {

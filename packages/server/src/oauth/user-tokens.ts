@@ -48,6 +48,10 @@ export class UserTokenVerifier implements UserTokenAuthenticator {
     return { kind: 'user', userId: user.id, role: membership.compute_role, mode: 'live', organizationId: membership.organization_id, workspaceId: null };
   }
 
+  forget(grantId: string): void {
+    this.liveGrants.delete(grantId);
+  }
+
   private async grantAlive(grantId: string): Promise<boolean> {
     const now = Date.now();
     const checkedAt = this.liveGrants.get(grantId);
