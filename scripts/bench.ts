@@ -1,6 +1,10 @@
 // `npm run bench`: throughput and latency of the real server process under autocannon load.
-// Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>] [name filter…]
-// A filter keeps the scenarios whose names contain it, plus the baselines they compare with.
+// Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>]
+//                         [--jobs <n>] [--test-timing instant|fast|realistic] [name filter…]
+// A filter keeps the scenarios whose names contain it, plus the baselines they compare with;
+// the filter `latency` selects the submit-to-succeeded measurement, which follows the table.
+// Test-mode jobs run with `instant` timing by default, so that latencies measure the server
+// (queue, runners, synthetic engine, files) rather than the configured waits.
 // `--rounds 3` measures every scenario three times, round-robin, and reports the medians: on a
 // shared machine that keeps a burst of someone else's work from deciding a ratio.
 import { availableParallelism, loadavg } from 'node:os';
@@ -9,6 +13,7 @@ import { startBenchServer } from './bench/context.ts';
 import { type BenchRequest, type LoadSettings, type Measurement, measure, medianOfRounds } from './bench/measure.ts';
 import type { Scenario } from './bench/scenario.ts';
 import { SCENARIOS } from './bench/scenarios/index.ts';
+import { measureJobLatency } from './bench/job-latency.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -17,6 +22,8 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '1' },
+    jobs: { type: 'string', default: '100' },
+    'test-timing': { type: 'string', default: 'instant' },
   },
 });
 const rounds = Number(values.rounds);
@@ -47,8 +54,15 @@ function machineLoad(): string {
   return `machine load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs`;
 }
 
-const scenarios = selectScenarios(positionals);
-const server = await startBenchServer();
+function printTable(rows: string[][]): void {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+}
+
+const scenarioFilters = positionals.filter((filter) => filter !== 'latency');
+const measureLatency = positionals.length === 0 || positionals.includes('latency');
+const scenarios = scenarioFilters.length === 0 && measureLatency && positionals.length > 0 ? [] : selectScenarios(scenarioFilters);
+const server = await startBenchServer({ testTiming: values['test-timing'] });
 const results = new Map<string, Measurement>();
 let goalsMissed = false;
 try {
@@ -57,6 +71,16 @@ try {
       `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario` +
       `${rounds > 1 ? `, ${rounds} rounds (medians)` : ''}\n${machineLoad()} at the start\n\n`,
   );
+  // Before the load scenarios: their job submissions would leave a backlog ahead of these jobs.
+  if (measureLatency) {
+    process.stdout.write(`Submit-to-succeeded, test mode (BOLTZ_TEST_TIMING=${values['test-timing']}), ${values.jobs} jobs per family, 4 at a time, polled every 20 ms:\n`);
+    const latencies = await measureJobLatency(server.context, { jobs: Number(values.jobs), concurrency: 4 });
+    printTable([
+      ['family', 'jobs/s', 'server p50 ms', 'server p99 ms', 'client p50 ms', 'client p99 ms'],
+      ...latencies.map((l) => [l.family, l.jobsPerSecond.toFixed(1), String(l.serverP50Ms), String(l.serverP99Ms), String(l.clientP50Ms), String(l.clientP99Ms)]),
+    ]);
+    process.stdout.write('\n');
+  }
   const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failures', 'vs baseline', 'goal']];
   // Each scenario prepares its data just before its first measurement, as a single round would.
   const requests = new Map<string, BenchRequest>();
@@ -87,8 +111,7 @@ try {
       verdict,
     ]);
   }
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
+  if (rows.length > 1) printTable(rows);
   process.stdout.write(`\n${machineLoad()} at the end\n`);
 } finally {
   await server.close();

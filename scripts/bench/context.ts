@@ -46,7 +46,7 @@ function processCpuSeconds(pid: number): number | undefined {
  * Starts `boltz-server` the way an operator would, with logs at `warn` (what production
  * should run with) and a rate limit high enough never to be the thing measured.
  */
-export async function startBenchServer(): Promise<BenchServer> {
+export async function startBenchServer(options: { testTiming: string }): Promise<BenchServer> {
   // SQLite, the embedded default, for which the issue states its goal.
   const database = await createTestDatabaseLocation('sqlite');
   const liveAdminKey = generateApiKey('admin', 'live');
@@ -55,6 +55,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     ...database.env,
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '1000000000',
+    BOLTZ_TEST_TIMING: options.testTiming,
     BOLTZ_BOOTSTRAP_ADMIN_KEY: liveAdminKey,
     BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY: testAdminKey,
   });
