@@ -81,6 +81,27 @@ describe('OAuth authorization server and Bearer access', () => {
     assert.equal(foreign.status, 403);
   });
 
+  it('a member runs jobs in live mode in any workspace of the organization, defaulting to the default one', async () => {
+    const tokens = await deviceLogin(member);
+    const headers = { ...bearer(tokens.access_token), 'content-type': 'application/json' };
+    const adme = { model: 'adme-v1', input: { molecules: [{ smiles: 'CCO' }] } };
+    const estimate = await rawRequest(server, 'POST', '/compute/v1/predictions/adme/estimate-cost', { headers, body: JSON.stringify(adme) });
+    assert.equal(estimate.status, 200, estimate.text);
+    assert.equal(estimate.body.breakdown.num_units, 1);
+    const list = await rawRequest(server, 'GET', '/compute/v1/predictions/adme', { headers: bearer(tokens.access_token) });
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.data, []);
+    // Users always act live; this deployment has no live ADME engine, which the start says.
+    const start = await rawRequest(server, 'POST', '/compute/v1/predictions/adme', { headers, body: JSON.stringify(adme) });
+    assert.equal(start.status, 501);
+    assert.equal(start.body.code, 'engine_unavailable');
+    const foreign = await rawRequest(server, 'POST', '/compute/v1/predictions/adme/estimate-cost', {
+      headers,
+      body: JSON.stringify({ ...adme, workspace_id: otherOrganizationId.replace('org_', 'ws_') }),
+    });
+    assert.equal(foreign.status, 404);
+  });
+
   it('authorization code + PKCE on a loopback redirect, then refresh rotation; replaying a rotated refresh token revokes the grant', async () => {
     const flow = await authorizeWithPkce(server.baseURL, admin, 53123);
     assert.equal(flow.url.origin, 'http://127.0.0.1:53123');
