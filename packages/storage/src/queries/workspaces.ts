@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type CursorPage, type CursorParams, paginateById } from '../pagination.ts';
 import type { Database, SpendingLimitsTable, WorkspacesTable } from '../schema.ts';
+import { precompiled } from '../precompiled.ts';
 import type { OrganizationScope } from '../scope.ts';
 
 export type WorkspaceRow = WorkspacesTable;
@@ -11,7 +12,17 @@ function escapeLike(text: string): string {
 }
 
 export class WorkspaceStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly findById;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.findById = precompiled(
+      db,
+      (organizationId: string, id: string) =>
+        db.selectFrom('workspaces').selectAll().where('organization_id', '=', organizationId).where('id', '=', id),
+      'org',
+      'ws',
+    );
+  }
 
   async insert(row: WorkspaceRow, spendingLimit?: SpendingLimitsTable): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -20,13 +31,9 @@ export class WorkspaceStore {
     });
   }
 
+  /** The hot lookup of every workspace route and job start: precompiled. */
   async find(scope: OrganizationScope, id: string): Promise<WorkspaceRow | undefined> {
-    return this.db
-      .selectFrom('workspaces')
-      .selectAll()
-      .where('organization_id', '=', scope.organizationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return this.findById(scope.organizationId, id);
   }
 
   async findDefault(scope: OrganizationScope): Promise<WorkspaceRow | undefined> {
