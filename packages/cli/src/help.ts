@@ -49,14 +49,22 @@ function flagDescription(flag: FlagSpec): string {
   return `${flag.description}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
+const isSignInFlag = (name: string) => name.startsWith('auth-') || name === 'listen-port';
+const globalFlagRow = (flag: (typeof GLOBAL_FLAGS)[number]): [string, string] => [
+  `${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.takesValue ? ' VALUE' : ''}`,
+  flag.description,
+];
+
 const globalFlagsSection = (extra: Array<[string, string]> = []): string =>
   `Global flags (accepted anywhere on the command line):\n${table([
-    ...GLOBAL_FLAGS.filter((flag) => !flag.name.startsWith('auth-') && flag.name !== 'org' && flag.name !== 'listen-port').map(
-      (flag): [string, string] => [`${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${flag.takesValue ? ' VALUE' : ''}`, flag.description],
-    ),
+    ...GLOBAL_FLAGS.filter((flag) => !isSignInFlag(flag.name)).map(globalFlagRow),
     ['-h, --help', 'show help for any command'],
     ...extra,
   ])}`;
+
+/** The OAuth settings matter to `auth …` only; elsewhere they would bury the everyday flags. */
+const signInFlagsSection = (): string =>
+  `Sign-in settings (flag > environment > config.yaml > default):\n${table(GLOBAL_FLAGS.filter((flag) => isSignInFlag(flag.name)).map(globalFlagRow))}`;
 
 export function rootHelp(commands: TopLevelCommand[]): string {
   const resources = commands.filter(isResource);
@@ -111,6 +119,7 @@ export function commandHelp(invocation: string, command: LeafCommand): string {
   }
   if (command.readsStdin) sections.push('A YAML/JSON body piped on stdin is merged in; command-line flags win.', '');
   if (command.examples?.length) sections.push(`Examples:\n${command.examples.map((example) => `  ${example}`).join('\n')}`, '');
+  if (invocation.startsWith('boltz-api auth ')) sections.push(signInFlagsSection(), '');
   sections.push(globalFlagsSection(), '');
   return sections.join('\n');
 }
