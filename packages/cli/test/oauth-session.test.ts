@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import YAML from 'yaml';
-import { ID_PREFIXES, newId } from '@boltz/shared';
 import { FormBrowser } from '../../server/test/form-browser.ts';
+import { createOrganization } from '../../server/src/bootstrap.ts';
 import { startTestServer, type TestServer } from '../../server/test/harness.ts';
 import { createTestUser, tokenRequest } from '../../server/test/oauth-client.ts';
 import { type CliHome, RunningCli, deviceSignIn, newCliHome, readRefreshToken, readSession, runCli } from './oauth-cli.ts';
@@ -29,13 +29,7 @@ describe('boltz-api OAuth session', () => {
   let loginWithApiKeyOutput: string;
 
   async function addOrganization(name: string): Promise<string> {
-    const id = newId(ID_PREFIXES.organization);
-    const now = new Date().toISOString();
-    await server.storage.organizations.insertWithDefaultWorkspace(
-      { id, name, created_at: now },
-      { id: newId(ID_PREFIXES.workspace), organization_id: id, name: 'Default', name_lower: 'default', is_default: 1, retention_unit: 'days', retention_value: 7, created_at: now, updated_at: now, archived_at: null },
-    );
-    return id;
+    return (await createOrganization(server.storage, name)).organizationId;
   }
 
   before(async () => {

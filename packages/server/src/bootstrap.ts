@@ -49,22 +49,15 @@ export async function createAdminKey(
   return { key, id, mode: options.mode, organizationId: organization.id };
 }
 
-/**
- * First start with an empty database: the organization, its default workspace and one live
- * and one test admin key. Returns the keys so the caller can show them once; undefined when
- * the database was already set up.
- */
-export async function bootstrapIfEmpty(storage: Storage, config: ServerConfig): Promise<AdminKeyCreated[] | undefined> {
-  const liveKey = checkBootstrapKey('BOLTZ_BOOTSTRAP_ADMIN_KEY', config.bootstrap.adminKey, 'live');
-  const testKey = checkBootstrapKey('BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY', config.bootstrap.testAdminKey, 'test');
-  if ((await storage.organizations.count()) > 0) return undefined;
-
+/** An organization and its default workspace (spec/API.md §5.1: exactly one, created with it). */
+export async function createOrganization(storage: Storage, name: string): Promise<{ organizationId: string; defaultWorkspaceId: string }> {
   const now = new Date().toISOString();
   const organizationId = newId(ID_PREFIXES.organization);
+  const defaultWorkspaceId = newId(ID_PREFIXES.workspace);
   await storage.organizations.insertWithDefaultWorkspace(
-    { id: organizationId, name: config.bootstrap.organizationName, created_at: now },
+    { id: organizationId, name, created_at: now },
     {
-      id: newId(ID_PREFIXES.workspace),
+      id: defaultWorkspaceId,
       organization_id: organizationId,
       name: 'Default',
       name_lower: 'default',
@@ -76,6 +69,20 @@ export async function bootstrapIfEmpty(storage: Storage, config: ServerConfig): 
       archived_at: null,
     },
   );
+  return { organizationId, defaultWorkspaceId };
+}
+
+/**
+ * First start with an empty database: the organization, its default workspace and one live
+ * and one test admin key. Returns the keys so the caller can show them once; undefined when
+ * the database was already set up.
+ */
+export async function bootstrapIfEmpty(storage: Storage, config: ServerConfig): Promise<AdminKeyCreated[] | undefined> {
+  const liveKey = checkBootstrapKey('BOLTZ_BOOTSTRAP_ADMIN_KEY', config.bootstrap.adminKey, 'live');
+  const testKey = checkBootstrapKey('BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY', config.bootstrap.testAdminKey, 'test');
+  if ((await storage.organizations.count()) > 0) return undefined;
+
+  const { organizationId } = await createOrganization(storage, config.bootstrap.organizationName);
   return [
     await createAdminKey(storage, { organizationId, mode: 'live', key: liveKey }),
     await createAdminKey(storage, { organizationId, mode: 'test', key: testKey }),

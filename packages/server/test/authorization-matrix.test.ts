@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ID_PREFIXES, newId } from '@boltz/shared';
-import { createAdminKey } from '../src/bootstrap.ts';
+import { createAdminKey, createOrganization } from '../src/bootstrap.ts';
 import { rawRequest, snapshotDatabase, startTestServer, type TestServer } from './harness.ts';
 
 /**
@@ -247,24 +246,7 @@ describe('authorization matrix', () => {
     server = await startTestServer({ KEY_CACHE_TTL_MS: '0', RATE_LIMIT_MAX: '1000000' });
     const live = server.liveAdminKey;
 
-    const otherOrganizationId = newId(ID_PREFIXES.organization);
-    const now = new Date().toISOString();
-    const otherDefaultWorkspaceId = newId(ID_PREFIXES.workspace);
-    await server.storage.organizations.insertWithDefaultWorkspace(
-      { id: otherOrganizationId, name: 'Second organization', created_at: now },
-      {
-        id: otherDefaultWorkspaceId,
-        organization_id: otherOrganizationId,
-        name: 'Default',
-        name_lower: 'default',
-        is_default: 1,
-        retention_unit: 'days',
-        retention_value: 7,
-        created_at: now,
-        updated_at: now,
-        archived_at: null,
-      },
-    );
+    const { organizationId: otherOrganizationId, defaultWorkspaceId: otherDefaultWorkspaceId } = await createOrganization(server.storage, 'Second organization');
     const otherAdmin = await createAdminKey(server.storage, { organizationId: otherOrganizationId, mode: 'live' });
     otherAdminKey = otherAdmin.key;
     for (const id of [otherOrganizationId, otherDefaultWorkspaceId, otherAdmin.id]) foreignIds.add(id);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ID_PREFIXES, newId } from '@boltz/shared';
+import { createOrganization } from '../bootstrap.ts';
 import { FormBrowser } from '../../test/form-browser.ts';
 import { rawRequest, startTestServer, type TestServer } from '../../test/harness.ts';
 import {
@@ -24,12 +24,7 @@ describe('OAuth authorization server and Bearer access', () => {
     server = await startTestServer();
     admin = await createTestUser(server.storage, 'Ada@Example.org', 'admin');
     member = await createTestUser(server.storage, 'member@example.org', 'member');
-    otherOrganizationId = newId(ID_PREFIXES.organization);
-    const now = new Date().toISOString();
-    await server.storage.organizations.insertWithDefaultWorkspace(
-      { id: otherOrganizationId, name: 'Other org', created_at: now },
-      { id: newId(ID_PREFIXES.workspace), organization_id: otherOrganizationId, name: 'Default', name_lower: 'default', is_default: 1, retention_unit: 'days', retention_value: 7, created_at: now, updated_at: now, archived_at: null },
-    );
+    ({ organizationId: otherOrganizationId } = await createOrganization(server.storage, 'Other org'));
   });
   after(() => server.close());
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { APIError } from 'boltz-api';
-import { newId } from '@boltz/shared';
-import { createAdminKey } from '../../bootstrap.ts';
+import { createAdminKey, createOrganization } from '../../bootstrap.ts';
 import { type TestServer, rawRequest, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { ADME_INPUT, STRUCTURE_INPUT, allJobsFinished, newWorkspace, waitUntilDone, workspaceKey } from '../../../test/predictions.ts';
 
@@ -97,12 +96,7 @@ describe('prediction access: workspaces, modes, organizations', () => {
   });
 
   it("another organization's admin sees a 404", async () => {
-    const now = new Date().toISOString();
-    const orgId = newId('org_');
-    await server.storage.organizations.insertWithDefaultWorkspace(
-      { id: orgId, name: 'Other', created_at: now },
-      { id: newId('ws_'), organization_id: orgId, name: null, name_lower: null, is_default: 1, retention_unit: 'days', retention_value: 7, created_at: now, updated_at: now, archived_at: null },
-    );
+    const { organizationId: orgId } = await createOrganization(server.storage, 'Other');
     const other = await createAdminKey(server.storage, { organizationId: orgId, mode: 'test' });
     const client = server.client(other.key);
     await assert.rejects(client.predictions.structureAndBinding.retrieve(jobA), status(404));

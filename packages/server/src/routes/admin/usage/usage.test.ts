@@ -3,9 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import { BadRequestError, PermissionDeniedError } from 'boltz-api';
 import BoltzComputeAPI from 'boltz-compute-api';
 import type { UsageListParams, UsageListResponse } from 'boltz-api/resources/admin/usage';
-import { ID_PREFIXES, newId } from '@boltz/shared';
 import { settleJob, type Settlement } from '../../../billing/spending.ts';
-import { createAdminKey } from '../../../bootstrap.ts';
+import { createAdminKey, createOrganization } from '../../../bootstrap.ts';
 import { rawRequest, startTestServer, type TestServer } from '../../../../test/harness.ts';
 
 /**
@@ -219,13 +218,7 @@ describe('admin.usage.list', () => {
   });
 
   it('keeps organizations apart: their own usage only, and no use of each other\'s pages', async () => {
-    const organizationId = newId(ID_PREFIXES.organization);
-    const workspaceId = newId(ID_PREFIXES.workspace);
-    const now = new Date().toISOString();
-    await server.storage.organizations.insertWithDefaultWorkspace(
-      { id: organizationId, name: 'Other organization', created_at: now },
-      { id: workspaceId, organization_id: organizationId, name: null, name_lower: null, is_default: 1, retention_unit: 'days', retention_value: 7, created_at: now, updated_at: now, archived_at: null },
-    );
+    const { organizationId, defaultWorkspaceId: workspaceId } = await createOrganization(server.storage, 'Other organization');
     const other = await createAdminKey(server.storage, { organizationId, mode: 'live' });
     await server.storage.db.transaction().execute((trx) =>
       settleJob(trx, { jobId: 'adme_pred_otherOrganization0', organizationId, workspaceId, mode: 'live', application: 'adme', quantity: 11, costMilliUsd: 110, now: new Date('2026-03-01T10:30:00.000Z') }),
