@@ -1,5 +1,5 @@
 import Boltz from 'boltz-api';
-import { barnaseBarstar } from '../../packages/server/src/predictions/structure-and-binding/examples.ts';
+import { barnaseBarstar } from '../../packages/server/src/families/structure-and-binding/examples.ts';
 import type { BenchContext } from './context.ts';
 
 /**

@@ -7,7 +7,7 @@
  * the server replaces every object that has a `file_id` with a fresh presigned
  * `{url, url_expires_at}`.
  */
-export type PredictionKind = 'structure_and_binding' | 'adme';
+import type { JobInput, PredictionKind } from './job-types.ts';
 
 export interface StoredFile {
   file_id: string;
@@ -18,6 +18,12 @@ export interface StoredFile {
 
 export interface ResultFiles {
   put(filename: string, data: Buffer, mediaType: string): Promise<StoredFile>;
+  /**
+   * A file the engine can re-create byte for byte on demand (test mode): nothing is stored, and
+   * a download asks the engine's `renderFile(recipe)` for the bytes. Free test-mode runs of a
+   * million results thus cost rows, not gigabytes.
+   */
+  defer(filename: string, mediaType: string, recipe: string): StoredFile;
 }
 
 /** An input file the server has already fetched or decoded (custom MSA, template structure). */
@@ -26,12 +32,15 @@ export interface InputFile {
   mediaType: string;
 }
 
-export interface PredictionJob {
+/** One prediction job; a union over the kinds, so testing `kind` narrows `input`. */
+export type PredictionJob<K extends PredictionKind = PredictionKind> = K extends unknown ? PredictionJobOf<K> : never;
+
+interface PredictionJobOf<K extends PredictionKind> {
   id: string;
-  kind: PredictionKind;
+  kind: K;
   livemode: boolean;
   /** The validated API `input` object, as the client sent it. */
-  input: any;
+  input: JobInput<K>;
   /**
    * Decoded file inputs keyed by their input path (`input.templates[0].template_structure`,
    * `input.entities[2].msa`), so engines never fetch anything themselves.

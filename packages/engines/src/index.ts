@@ -17,3 +17,5 @@ export {
   type BoltzRequest,
   type ProcessResult,
 } from './boltz/index.ts';
+export * from './job-types.ts';
+export * from './pipeline.ts';

@@ -22,6 +22,10 @@ export function createMemoryResultFiles(): MemoryResultFiles {
       files.set(stored.file_id, { ...stored, data });
       return stored;
     },
+    defer(filename, mediaType, recipe) {
+      const digest = createHash('sha256').update(filename).update('\0').update(recipe).digest('hex');
+      return { file_id: `file_${digest.slice(0, 20)}`, filename, media_type: mediaType, size: 0 };
+    },
     read(fileId) {
       const file = files.get(fileId);
       if (!file) throw new Error(`no stored file ${fileId}`);

@@ -16,7 +16,7 @@ const OUTPUTS = new URL('./fixtures/boltz-output/', import.meta.url).pathname;
 function fixture(jobId: string) {
   const dir = join(OUTPUTS, jobId);
   const { input } = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8'));
-  const job: PredictionJob = { id: jobId, kind: 'structure_and_binding', livemode: true, input, inputFiles: new Map(), workDir: '/nonexistent' };
+  const job: PredictionJob<'structure_and_binding'> = { id: jobId, kind: 'structure_and_binding', livemode: true, input, inputFiles: new Map(), workDir: '/nonexistent' };
   const predictions = join(dir, `boltz_results_${jobId}`, 'predictions', jobId);
   return { dir, job, predictions };
 }

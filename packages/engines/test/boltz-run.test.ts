@@ -21,7 +21,7 @@ function engine(standIn: string, options: Partial<BoltzEngineOptions> = {}) {
   return createBoltzEngine({ executable: join(STAND_INS, standIn), cacheDir: '/srv/boltz/cache', packageVersion: '2.2.0', ...options });
 }
 
-function job(jobId: string): PredictionJob {
+function job(jobId: string): PredictionJob<'structure_and_binding'> {
   const { input } = JSON.parse(readFileSync(join(OUTPUTS, jobId, 'case.json'), 'utf8'));
   const workDir = mkdtempSync(join(tmpdir(), 'boltz-run-'));
   workDirs.push(workDir);

@@ -38,6 +38,6 @@ export function inputFilesOf(testCase: RequestCase): Map<string, InputFile> {
   return files;
 }
 
-export function jobOf(testCase: RequestCase, workDir = '/nonexistent'): PredictionJob {
+export function jobOf(testCase: RequestCase, workDir = '/nonexistent'): PredictionJob<'structure_and_binding'> {
   return { id: testCase.jobId, kind: 'structure_and_binding', livemode: true, input: testCase.input, inputFiles: inputFilesOf(testCase), workDir };
 }

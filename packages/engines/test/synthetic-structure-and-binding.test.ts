@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { createMemoryResultFiles, createSyntheticEngine, SAMPLE_METRIC_KEYS, type PredictionJob } from '../src/index.ts';
 import { distance, readAtomSites, readNpz, readTarGz } from './helpers.ts';
 
-function job(input: unknown): PredictionJob {
-  return { id: 'sab_pred_test', kind: 'structure_and_binding', livemode: false, input, inputFiles: new Map(), workDir: '/nonexistent' };
+/** Literal JSON inputs, as the server's request schema would have let them through. */
+function job(input: unknown): PredictionJob<'structure_and_binding'> {
+  return { id: 'sab_pred_test', kind: 'structure_and_binding', livemode: false, input: input as PredictionJob<'structure_and_binding'>['input'], inputFiles: new Map(), workDir: '/nonexistent' };
 }
 
 async function predict(input: unknown) {

@@ -90,7 +90,7 @@ export async function rawRequest(
 
 /** A snapshot of every table, to prove that failed requests wrote nothing. */
 export async function snapshotDatabase(storage: Storage): Promise<string> {
-  const tables = ['organizations', 'workspaces', 'spending_limits', 'api_keys', 'usage_ledger', 'spending_reservations', 'prediction_jobs', 'files'] as const;
+  const tables = ['organizations', 'workspaces', 'spending_limits', 'api_keys', 'usage_ledger', 'spending_reservations', 'jobs', 'job_results', 'files'] as const;
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
     out[table] = await storage.db.selectFrom(table).selectAll().orderBy(table === 'spending_limits' ? 'workspace_id' : table === 'spending_reservations' ? 'job_id' : 'id').execute();

@@ -78,7 +78,7 @@ describe('prediction jobs across a server crash', () => {
     try {
       const ledger = await storage.db.selectFrom('usage_ledger').select('job_id').execute();
       assert.deepEqual(ledger.map((row) => row.job_id).sort(), jobs.map((job) => job.id).sort(), 'one ledger row per job');
-      const attempts = await storage.db.selectFrom('prediction_jobs').select(['id', 'attempts']).execute();
+      const attempts = await storage.db.selectFrom('jobs').select(['id', 'attempts']).execute();
       assert.ok(attempts.some((row) => row.attempts > 1), 'the interrupted job ran again');
     } finally {
       await storage.close();

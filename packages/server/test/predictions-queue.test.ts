@@ -18,7 +18,7 @@ describe('prediction queue', () => {
     const client = server.client(server.testAdminKey);
     const started = await client.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT });
     // As if MAX_ATTEMPTS runners had claimed it and died.
-    await server.storage.db.updateTable('prediction_jobs').set({ attempts: MAX_ATTEMPTS }).where('id', '=', started.id).where('status', '=', 'pending').execute();
+    await server.storage.db.updateTable('jobs').set({ attempts: MAX_ATTEMPTS }).where('id', '=', started.id).where('status', '=', 'pending').execute();
     const done = await waitUntilDone(client, 'adme', started.id);
     assert.equal(done.status, 'failed');
     assert.equal(done.error?.code, 'engine_failed');

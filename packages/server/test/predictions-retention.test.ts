@@ -46,7 +46,7 @@ describe('prediction data retention', () => {
     const urls = fileObjects(done.output).map((file) => file.url);
     assert.ok(urls.length > 0);
     // Travel in time: the retention period is over.
-    await server.storage.db.updateTable('prediction_jobs').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', started.id).execute();
+    await server.storage.db.updateTable('jobs').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', started.id).execute();
 
     const expired = await eventually(() => client.predictions.structureAndBinding.retrieve(started.id), (job) => job.data_deleted_at !== null);
     assert.equal(expired.status, 'succeeded');
@@ -73,7 +73,7 @@ describe('prediction data retention', () => {
     const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: STRUCTURE_INPUT });
     const recent = await client.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT });
     const monthAgo = new Date(Date.now() - 31 * 24 * 3600_000).toISOString();
-    await idle.storage.db.updateTable('prediction_jobs').set({ created_at: monthAgo }).where('id', '=', started.id).execute();
+    await idle.storage.db.updateTable('jobs').set({ created_at: monthAgo }).where('id', '=', started.id).execute();
 
     const failed = await eventually(() => client.predictions.structureAndBinding.retrieve(started.id), (job) => job.status !== 'pending');
     assert.equal(failed.status, 'failed');

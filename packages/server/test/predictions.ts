@@ -86,7 +86,7 @@ export async function download(url: string, headers: Record<string, string> = {}
 export async function allJobsFinished(server: TestServer, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const active = await server.storage.db.selectFrom('prediction_jobs').select('id').where('status', 'in', ['pending', 'running']).execute();
+    const active = await server.storage.db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute();
     if (active.length === 0) return;
     assert.ok(Date.now() < deadline, `jobs still active: ${active.map((row) => row.id)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -73,3 +73,15 @@ export function randomBase62(length: number): string {
   }
   return out;
 }
+
+/**
+ * A new id that sorts after `previous` (same prefix): the fresh time-based id when the clock has
+ * moved past it, else `previous` incremented. Rows a job produces keep their order even when the
+ * runner that continues the job runs on a host whose clock is behind.
+ */
+export function nextIdAfter(prefix: string, previous: string | undefined): string {
+  const fresh = newId(prefix);
+  if (previous === undefined || !previous.startsWith(prefix) || fresh > previous) return fresh;
+  const digits = [...previous.slice(prefix.length)].map((char) => BASE62.indexOf(char));
+  return prefix + incremented(digits).map((d) => BASE62[d]).join('');
+}

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import { type DatabaseHandle, type OpenDatabaseOptions, migrateToLatest, openDatabase } from './database.ts';
+import { type DatabaseHandle, type Dialect, type OpenDatabaseOptions, migrateToLatest, openDatabase } from './database.ts';
 import { ApiKeyStore } from './queries/api-keys.ts';
 import { FileStore } from './queries/files.ts';
 import { JobStore } from './queries/jobs.ts';
+import { ResultStore } from './queries/results.ts';
 import { OrganizationStore } from './queries/organizations.ts';
 import { WorkspaceStore } from './queries/workspaces.ts';
 import { OauthModelStore } from './queries/oauth-models.ts';
@@ -19,7 +20,8 @@ export * from './scope.ts';
 export * from './blobs/blob-store.ts';
 export { LocalBlobStore, localBlobStoreIn } from './blobs/local-blob-store.ts';
 export { FileStore, type FileRow } from './queries/files.ts';
-export { JobStore, isUniqueViolation, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow } from './queries/jobs.ts';
+export { JobStore, isUniqueViolation, type BatchCommit, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow, type RunnableKinds } from './queries/jobs.ts';
+export { ResultStore, type JobResultRow, type ResultPageQuery } from './queries/results.ts';
 export type { ApiKeyCredential, ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
 export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
 export { SpendingStore } from './queries/spending.ts';
@@ -27,12 +29,13 @@ export { UsageStore, windowStart, type UsageBucketQuery, type UsageBucketRow, ty
 export type { OauthModelRecord } from './queries/oauth-models.ts';
 export { normalizeEmail, type MembershipWithOrganization, type UserRow } from './queries/users.ts';
 
-/** The storage layer: one store per aggregate, each with one method per question asked of it. */
-export class Storage {
+/** One store per aggregate, each with one method per question asked of it, over one connection. */
+export class Stores {
   readonly organizations: OrganizationStore;
   readonly workspaces: WorkspaceStore;
   readonly apiKeys: ApiKeyStore;
   readonly jobs: JobStore;
+  readonly results: ResultStore;
   readonly files: FileStore;
   readonly users: UserStore;
   readonly oauthModels: OauthModelStore;
@@ -40,17 +43,33 @@ export class Storage {
   readonly spending: SpendingStore;
   readonly usage: UsageStore;
 
+  constructor(db: Kysely<Database>, dialect: Dialect) {
+    this.organizations = new OrganizationStore(db);
+    this.workspaces = new WorkspaceStore(db);
+    this.apiKeys = new ApiKeyStore(db);
+    this.jobs = new JobStore(db, dialect);
+    this.results = new ResultStore(db);
+    this.files = new FileStore(db);
+    this.users = new UserStore(db);
+    this.oauthModels = new OauthModelStore(db);
+    this.secrets = new ServerSecretStore(db);
+    this.spending = new SpendingStore(db);
+    this.usage = new UsageStore(db);
+  }
+}
+
+/**
+ * The storage layer. Outside a transaction its stores run each query on its own; `transaction`
+ * hands the same stores bound to one transaction, which commits when `work` resolves and rolls
+ * back when it throws. Callers never see a database handle.
+ */
+export class Storage extends Stores {
   constructor(private readonly handle: DatabaseHandle) {
-    this.organizations = new OrganizationStore(handle.db);
-    this.workspaces = new WorkspaceStore(handle.db);
-    this.apiKeys = new ApiKeyStore(handle.db);
-    this.jobs = new JobStore(handle.db, handle.dialect);
-    this.files = new FileStore(handle.db);
-    this.users = new UserStore(handle.db);
-    this.oauthModels = new OauthModelStore(handle.db);
-    this.secrets = new ServerSecretStore(handle.db);
-    this.spending = new SpendingStore(handle.db);
-    this.usage = new UsageStore(handle.db);
+    super(handle.db, handle.dialect);
+  }
+
+  transaction<T>(work: (tx: Stores) => Promise<T>): Promise<T> {
+    return this.handle.db.transaction().execute((trx) => work(new Stores(trx, this.handle.dialect)));
   }
 
   get db(): Kysely<Database> {

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { JobKind, JobMode, JobStatus } from '@boltz/shared';
 
 /**
  * Table shapes shared by both dialects. Timestamps are ISO-8601 UTC strings with
@@ -55,6 +56,8 @@ export interface UsageLedgerTable {
   mode: 'live' | 'test';
   application: string;
   job_id: string;
+  /** Which settlement of the job: 0 for a prediction, one per committed batch for a pipeline. */
+  batch: Generated<number>;
   quantity: number;
   cost_milli_usd: number;
   settled_at: string;
@@ -67,19 +70,23 @@ export interface SpendingReservationsTable {
   created_at: string;
 }
 
-export type JobMode = 'live' | 'test';
-export type PredictionKind = 'structure_and_binding' | 'adme';
-export type PredictionStatus = 'pending' | 'running' | 'succeeded' | 'failed';
+export type { JobKind, JobMode, JobStatus };
 
-/** A prediction job and, through `status`/`run_after`/`lease_*`, its queue entry. */
-export interface PredictionJobsTable {
+/**
+ * A job of any family and, through `status`/`run_after`/`lease_*`, its queue entry. Predictions
+ * end with one `output`; pipelines stream rows into `job_results` and keep `progress` and a
+ * `checkpoint` here, both written in the transaction that commits a batch of results.
+ */
+export interface JobsTable {
   id: string;
-  kind: PredictionKind;
+  kind: JobKind;
   organization_id: string;
   workspace_id: string;
   mode: JobMode;
-  status: PredictionStatus;
+  status: JobStatus;
+  /** Predictions: the requested model; pipelines: the pipeline name. */
   model: string;
+  /** Version of the engine that ran the job (or will run it). */
   version: string;
   /** JSON text; uploaded files appear as `{file_id, filename, media_type, size}` references. */
   input: string | null;
@@ -87,21 +94,43 @@ export interface PredictionJobsTable {
   input_files: string | null;
   output: string | null;
   error: string | null;
+  /** Pipelines: the family's progress object (JSON), null until known. */
+  progress: string | null;
+  /** Pipelines: what the engine needs to continue where the last committed batch ended (JSON). */
+  checkpoint: string | null;
+  /** Pipelines: results committed so far, which is also the sequence number of the next one. */
+  result_count: Generated<number>;
+  /** Units billed so far (pipelines settle per batch; predictions all at once). */
+  settled_units: Generated<number>;
   idempotency_key: string | null;
   /** SHA-256 of the canonical request body, to tell an idempotent retry from a conflict. */
   request_fingerprint: string;
-  /** Quoted at start; charged on success (ENGINE.md §9 "Settlement"). */
+  /** Units quoted at start: reserved then, settled as work completes (ENGINE.md §9 "Settlement"). */
   billed_units: number;
   cost_milli_usd: number;
+  /** The price of one unit, fixed at start. */
+  unit_cost_milli_usd: Generated<number>;
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
+  stopped_at: string | null;
   expires_at: string | null;
   data_deleted_at: string | null;
   run_after: string;
   lease_owner: string | null;
   lease_expires_at: string | null;
   attempts: Generated<number>;
+}
+
+/** One result row of a pipeline run (spec/API.md §10), in production order. */
+export interface JobResultsTable {
+  id: string;
+  job_id: string;
+  /** 0-based position in the run: unique per job, so a batch can never land twice. */
+  seq: number;
+  created_at: string;
+  /** The row as the API shows it minus `id` and `created_at`, files as stored references (JSON). */
+  data: string;
 }
 
 export interface FilesTable {
@@ -184,7 +213,8 @@ export interface Database {
   organization_memberships: OrganizationMembershipsTable;
   oauth_models: OauthModelsTable;
   server_secrets: ServerSecretsTable;
-  prediction_jobs: PredictionJobsTable;
+  jobs: JobsTable;
+  job_results: JobResultsTable;
   files: FilesTable;
   usage_ledger: UsageLedgerTable;
   spending_reservations: SpendingReservationsTable;

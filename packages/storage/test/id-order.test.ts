@@ -23,11 +23,12 @@ describe('ids sort byte-wise (cursor pagination relies on it)', () => {
     const { rows } = await sql<{ table_name: string; collation_name: string | null }>`
       select table_name, collation_name from information_schema.columns
       where table_schema = current_schema() and column_name = 'id'
-        and table_name in ('workspaces', 'api_keys', 'prediction_jobs')
+        and table_name in ('workspaces', 'api_keys', 'jobs', 'job_results')
       order by table_name`.execute(database.storage.db);
     assert.deepEqual(rows, [
       { table_name: 'api_keys', collation_name: 'C' },
-      { table_name: 'prediction_jobs', collation_name: 'C' },
+      { table_name: 'job_results', collation_name: 'C' },
+      { table_name: 'jobs', collation_name: 'C' },
       { table_name: 'workspaces', collation_name: 'C' },
     ]);
   });

@@ -1,40 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { JOB_KINDS } from '@boltz/shared';
 import { type NewJobRow, isUniqueViolation } from '../src/index.ts';
+import { jobRow } from './fixtures.ts';
 import { type TestDatabase, openTestDatabase } from './test-database.ts';
 
 const NOW = '2026-04-08T12:00:00.000Z';
 const LATER = '2026-04-08T12:00:30.000Z';
 
-function job(id: string, overrides: Partial<NewJobRow> = {}): NewJobRow {
-  return {
-    id,
-    kind: 'adme',
-    organization_id: 'org_1',
-    workspace_id: 'ws_1',
-    mode: 'test',
-    status: 'pending',
-    model: 'adme-v1',
-    version: 'synthetic-1',
-    input: '{}',
-    input_files: '{}',
-    output: null,
-    error: null,
-    idempotency_key: null,
-    request_fingerprint: 'f',
-    billed_units: 1,
-    cost_milli_usd: 10,
-    created_at: NOW,
-    started_at: null,
-    completed_at: null,
-    expires_at: null,
-    data_deleted_at: null,
-    run_after: NOW,
-    lease_owner: null,
-    lease_expires_at: null,
-    ...overrides,
-  };
-}
+const job = (id: string, overrides: Partial<NewJobRow> = {}) => jobRow(id, { run_after: NOW, created_at: NOW, ...overrides });
+const TEST_ONLY = { test: JOB_KINDS, live: [] };
 
 /** The job table as a queue: leases, take-over and guarded completion, on both dialects. */
 describe('JobStore queue', () => {
@@ -61,7 +36,7 @@ describe('JobStore queue', () => {
     await Promise.all(
       Array.from({ length: 8 }, async (_, runner) => {
         for (;;) {
-          const next = await storage.jobs.claimNext(['test'], { owner: `runner_${runner}`, expiresAt: LATER }, NOW);
+          const next = await storage.jobs.claimNext(TEST_ONLY, { owner: `runner_${runner}`, expiresAt: LATER }, NOW);
           if (!next) return;
           assert.equal(next.status, 'running');
           assert.equal(next.lease_owner, `runner_${runner}`);
@@ -79,14 +54,14 @@ describe('JobStore queue', () => {
     const { storage } = database;
     await storage.jobs.insert(job('job_lease'));
     // Other jobs of this file are pending or running under long leases; only this one is due.
-    await storage.db.updateTable('prediction_jobs').set({ run_after: '2030-01-01T00:00:00.000Z' }).where('status', '=', 'pending').where('id', '!=', 'job_lease').execute();
-    await storage.db.updateTable('prediction_jobs').set({ lease_expires_at: '2030-01-01T00:00:00.000Z' }).where('status', '=', 'running').execute();
+    await storage.db.updateTable('jobs').set({ run_after: '2030-01-01T00:00:00.000Z' }).where('status', '=', 'pending').where('id', '!=', 'job_lease').execute();
+    await storage.db.updateTable('jobs').set({ lease_expires_at: '2030-01-01T00:00:00.000Z' }).where('status', '=', 'running').execute();
 
-    const first = await storage.jobs.claimNext(['test'], { owner: 'crashed', expiresAt: '2026-04-08T12:01:00.000Z' }, '2026-04-08T12:00:10.000Z');
+    const first = await storage.jobs.claimNext(TEST_ONLY, { owner: 'crashed', expiresAt: '2026-04-08T12:01:00.000Z' }, '2026-04-08T12:00:10.000Z');
     assert.equal(first?.id, 'job_lease');
-    assert.equal(await storage.jobs.claimNext(['test'], { owner: 'other', expiresAt: LATER }, '2026-04-08T12:00:20.000Z'), undefined, 'lease still held');
+    assert.equal(await storage.jobs.claimNext(TEST_ONLY, { owner: 'other', expiresAt: LATER }, '2026-04-08T12:00:20.000Z'), undefined, 'lease still held');
 
-    const takeover = await storage.jobs.claimNext(['test'], { owner: 'rescuer', expiresAt: '2026-04-08T12:03:00.000Z' }, '2026-04-08T12:02:00.000Z');
+    const takeover = await storage.jobs.claimNext(TEST_ONLY, { owner: 'rescuer', expiresAt: '2026-04-08T12:03:00.000Z' }, '2026-04-08T12:02:00.000Z');
     assert.equal(takeover?.id, 'job_lease');
     assert.equal(takeover?.attempts, 2);
     assert.equal(takeover?.started_at, '2026-04-08T12:00:10.000Z', 'started_at is the first entry to running');

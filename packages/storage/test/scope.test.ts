@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { JobMode, NewJobRow, PredictionKind, Storage } from '../src/index.ts';
-import { AT, apiKeyRow, insertOrganization, workspaceRow } from './fixtures.ts';
+import type { JobKind, JobMode, NewJobRow, Storage } from '../src/index.ts';
+import { AT, apiKeyRow, insertOrganization, jobRow, workspaceRow } from './fixtures.ts';
 import { TEST_DIALECT, type TestDatabase, openTestDatabase } from './test-database.ts';
 
 /**
@@ -13,33 +13,8 @@ const A = { organizationId: 'org_A' };
 const B = { organizationId: 'org_B' };
 const PAGE = { limit: 100 };
 
-function jobRow(id: string, organizationId: string, workspaceId: string, mode: JobMode, kind: PredictionKind): NewJobRow {
-  return {
-    id,
-    kind,
-    organization_id: organizationId,
-    workspace_id: workspaceId,
-    mode,
-    status: 'pending',
-    model: 'boltz-2',
-    version: '1',
-    input: '{}',
-    input_files: null,
-    output: null,
-    error: null,
-    idempotency_key: null,
-    request_fingerprint: id,
-    billed_units: 1,
-    cost_milli_usd: 0,
-    created_at: AT,
-    started_at: null,
-    completed_at: null,
-    expires_at: null,
-    data_deleted_at: null,
-    run_after: AT,
-    lease_owner: null,
-    lease_expires_at: null,
-  };
+function scopedJob(id: string, organizationId: string, workspaceId: string, mode: JobMode, kind: JobKind): NewJobRow {
+  return jobRow(id, { kind, organization_id: organizationId, workspace_id: workspaceId, mode, model: 'boltz-2', version: '1', input_files: null, request_fingerprint: id, cost_milli_usd: 0 });
 }
 
 describe(`store scopes on ${TEST_DIALECT}`, () => {
@@ -89,14 +64,14 @@ describe(`store scopes on ${TEST_DIALECT}`, () => {
   });
 
   it('jobs: find and list see only the scope’s organization, mode, workspace and kind', async () => {
-    const combinations: Array<[string, string, string, JobMode, PredictionKind]> = [
+    const combinations: Array<[string, string, string, JobMode, JobKind]> = [
       ['sab_A_live', 'org_A', 'ws_A_default', 'live', 'structure_and_binding'],
       ['sab_A_test', 'org_A', 'ws_A_default', 'test', 'structure_and_binding'],
       ['sab_A2_live', 'org_A', 'ws_A_second', 'live', 'structure_and_binding'],
       ['adme_A_live', 'org_A', 'ws_A_default', 'live', 'adme'],
       ['sab_B_live', 'org_B', 'ws_B_default', 'live', 'structure_and_binding'],
     ];
-    for (const [id, org, workspace, mode, kind] of combinations) await storage.jobs.insert(jobRow(id, org, workspace, mode, kind));
+    for (const [id, org, workspace, mode, kind] of combinations) await storage.jobs.insert(scopedJob(id, org, workspace, mode, kind));
 
     const live = { ...A, mode: 'live' as const };
     assert.equal((await storage.jobs.find(live, 'structure_and_binding', 'sab_A_live'))?.id, 'sab_A_live');

@@ -86,17 +86,17 @@ export function chainOrder(cif: string): string[] {
  * Protein–protein binding confidence from the interface pTMs (§6, §8: no open-source head):
  * the mean over binder chains b and the other protein chains t of (iptm[b][t] + iptm[t][b]) / 2.
  */
-function proteinProteinBinding(job: PredictionJob, best: { cif: string; confidence: any }): BindingMetrics {
+function proteinProteinBinding(job: PredictionJob<'structure_and_binding'>, best: { cif: string; confidence: any }): BindingMetrics {
   const order = chainOrder(best.cif);
   const index = (chain: string) => {
     const i = order.indexOf(chain);
     if (i < 0) throw new EngineFailure('engine_failed', `The engine's structure has no chain ${chain}.`);
     return String(i);
   };
-  const binders: string[] = job.input.binding.binder_chain_ids;
-  const targets = (job.input.entities as any[])
-    .filter((e) => e.type === 'protein')
-    .flatMap((e) => e.chain_ids as string[])
+  const binding = job.input.binding;
+  const binders = binding?.type === 'protein_protein_binding' ? binding.binder_chain_ids : [];
+  const targets = job.input.entities
+    .flatMap((e) => (e.type === 'protein' ? e.chain_ids : []))
     .filter((chain) => !binders.includes(chain));
   const pairs = best.confidence.pair_chains_iptm ?? {};
   const values = binders.flatMap((b) =>
@@ -110,7 +110,7 @@ function proteinProteinBinding(job: PredictionJob, best: { cif: string; confiden
  * output, used to tell an out-of-memory skip (Boltz exits 0 and writes nothing, §7) from other
  * empty results.
  */
-export async function readBoltzOutput(outDir: string, jobId: string, job: PredictionJob, files: ResultFiles, log = ''): Promise<StructureOutput> {
+export async function readBoltzOutput(outDir: string, jobId: string, job: PredictionJob<'structure_and_binding'>, files: ResultFiles, log = ''): Promise<StructureOutput> {
   const dir = predictionDir(outDir, jobId);
   const requested: number = job.input.num_samples ?? 1;
   const names = new Set(await readdir(dir).catch(() => [] as string[]));

@@ -2,6 +2,8 @@ import { lookupCcd, type Chemistry } from '@boltz/chemistry';
 import { Document, isScalar, isSeq, visit } from 'yaml';
 import { EngineFailure } from '../engine-failure.ts';
 import type { PredictionJob } from '../engine.ts';
+
+type StructureJob = PredictionJob<'structure_and_binding'>;
 import { glycanResidueOrder } from '../glycan.ts';
 import { pdbTemplateToMmcif } from './pdb-template.ts';
 
@@ -47,7 +49,7 @@ function invalid(message: string): never {
   throw new EngineFailure('validation_error', message);
 }
 
-export function toBoltzRequest(job: PredictionJob, deployment: BoltzDeployment, chemistry: Chemistry): BoltzRequest {
+export function toBoltzRequest(job: StructureJob, deployment: BoltzDeployment, chemistry: Chemistry): BoltzRequest {
   const input = job.input;
   const entities: any[] = input.entities;
   const chains = new Map<string, ChainInfo>();
@@ -83,7 +85,7 @@ function id(chainIds: string[]): string | string[] {
 function sequenceItem(
   entity: any,
   index: number,
-  job: PredictionJob,
+  job: StructureJob,
   files: BoltzRequest['files'],
   deployment: BoltzDeployment,
   msaPaths: Map<string, string>,
@@ -115,7 +117,7 @@ function sequenceItem(
   }
 }
 
-function inputFile(job: PredictionJob, key: string) {
+function inputFile(job: StructureJob, key: string) {
   const file = job.inputFiles.get(key);
   // The server decodes every file input before the job runs; a missing one is our bug.
   if (!file) throw new Error(`input file ${key} was not provided to the engine`);
@@ -127,7 +129,7 @@ function inputFile(job: PredictionJob, key: string) {
  * differ (§2), comparing the paths: copies declared as separate entities (the API allows it when
  * their MSAs agree) therefore share the first one's file.
  */
-function msaPath(protein: any, entityIndex: number, job: PredictionJob, files: BoltzRequest['files'], msaPaths: Map<string, string>): string {
+function msaPath(protein: any, entityIndex: number, job: StructureJob, files: BoltzRequest['files'], msaPaths: Map<string, string>): string {
   const msa = protein.msa;
   if (msa.type === 'empty') return 'empty';
   const shared = msaPaths.get(protein.value);
@@ -201,7 +203,7 @@ function structuralConstraint(constraint: any, chains: Map<string, ChainInfo>) {
   };
 }
 
-function templateItem(template: any, n: number, job: PredictionJob, files: BoltzRequest['files']) {
+function templateItem(template: any, n: number, job: StructureJob, files: BoltzRequest['files']) {
   const file = inputFile(job, `input.templates[${n}].template_structure`);
   const name = `tmpl_${n}.cif`;
   // URL templates arrive with a guessed media type: the content decides (mmCIF starts with data_).
@@ -227,7 +229,7 @@ function affinityBinder(chain: string, chains: Map<string, ChainInfo>, chemistry
   return chain;
 }
 
-function flags(job: PredictionJob, deployment: BoltzDeployment, affinity: boolean): string[] {
+function flags(job: StructureJob, deployment: BoltzDeployment, affinity: boolean): string[] {
   const input = job.input;
   const options = input.model_options ?? {};
   const proteins = (input.entities as any[]).filter((e) => e.type === 'protein');

@@ -43,7 +43,7 @@ describe('live starts against a spending limit', () => {
     for (const outcome of accepted) {
       if (outcome.status === 'fulfilled') assert.equal(outcome.value.livemode, true);
     }
-    const jobs = await server.storage.db.selectFrom('prediction_jobs').select('id').where('workspace_id', '=', workspace.id).execute();
+    const jobs = await server.storage.db.selectFrom('jobs').select('id').where('workspace_id', '=', workspace.id).execute();
     assert.equal(jobs.length, 10, 'refused starts create nothing');
     const reservations = await server.storage.db.selectFrom('spending_reservations').select('job_id').where('workspace_id', '=', workspace.id).execute();
     assert.deepEqual(reservations.map((r) => r.job_id).sort(), jobs.map((j) => j.id).sort());

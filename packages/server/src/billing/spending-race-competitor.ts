@@ -21,7 +21,7 @@ const order = JSON.parse(process.argv[2]) as RaceOrder;
 const storage = openStorage({ url: order.url, schema: order.schema, poolSize: 5 });
 const outcomes = await Promise.allSettled(
   Array.from({ length: order.count }, (_, i) =>
-    storage.db.transaction().execute((trx) =>
+    storage.transaction((trx) =>
       reserveSpend(trx, {
         jobId: `${order.jobPrefix}${i}`,
         organizationId: order.organizationId,

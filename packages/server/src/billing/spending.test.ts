@@ -25,7 +25,7 @@ describe('spending limits', () => {
   let admin: Boltz;
 
   const reserve = (workspaceId: string, amountMilliUsd: number, options: { jobId?: string; mode?: 'live' | 'test' } = {}) =>
-    server.storage.db.transaction().execute((trx) =>
+    server.storage.transaction((trx) =>
       reserveSpend(trx, {
         jobId: options.jobId ?? nextJobId(),
         organizationId: server.organizationId,
@@ -36,10 +36,10 @@ describe('spending limits', () => {
       }),
     );
   const settle = (settlement: Partial<Settlement> & Pick<Settlement, 'jobId' | 'workspaceId' | 'costMilliUsd'>) =>
-    server.storage.db.transaction().execute((trx) =>
+    server.storage.transaction((trx) =>
       settleJob(trx, { organizationId: server.organizationId, mode: 'live', application: 'structure_and_binding', quantity: 1, now: new Date(), ...settlement }),
     );
-  const release = (jobId: string) => server.storage.db.transaction().execute((trx) => releaseSpend(trx, jobId));
+  const release = (jobId: string) => server.storage.transaction((trx) => releaseSpend(trx, jobId));
   const setLimit = (workspaceId: string, amount: number) =>
     admin.admin.workspaces.setSpendingLimit(workspaceId, { type: 'lifetime', limit: { amount, currency: 'MILLI_USD' } });
   const accrued = async (workspaceId: string) => (await admin.admin.workspaces.retrieveSpendingLimit(workspaceId))?.accrued_usage.amount;
@@ -196,7 +196,7 @@ describe('spending limits under concurrent connections', () => {
   // Four processes (four SQLite connections to one file, or four PostgreSQL pools) compete: the
   // spending lock must serialise them across connections, not only inside one process.
   it('accepts exactly 10 of 100 reservations spread over 4 processes', async () => {
-    await setSpendingLimit(database.storage.db, workspaceId, 1000, new Date());
+    await setSpendingLimit(database.storage, workspaceId, 1000, new Date());
     const results = await Promise.all(
       [0, 1, 2, 3].map((n) =>
         race({ url: database.url, schema: database.schema, organizationId, workspaceId, jobPrefix: `sab_pred_race${n}_`, count: 25, amountMilliUsd: 100 }),

@@ -1,18 +1,18 @@
-import type { Kysely } from 'kysely';
 import { newId } from '@boltz/shared';
-import { type Database, SpendingStore, type SpendingLimitsTable, UsageStore } from '@boltz/storage';
+import type { SpendingLimitsTable, SpendingStore, Storage, Stores } from '@boltz/storage';
 import { spendingLimitExceeded, validationError } from '../errors.ts';
 import { MILLI_USD_UNLIMITED } from '../schemas/workspace.ts';
 import type { Application } from './prices.ts';
 
 /**
  * Money movements of a job (spec/API.md decision b, ENGINE.md §9 "Settlement"): cost is reserved
- * at start, settled at completion and released on failure. Each function runs inside the
- * caller's transaction (the job insert or the job completion) so that a job and its money change
- * together or not at all. Only live work costs money; test-mode jobs record their quantity for
- * the usage endpoint at zero cost and never touch limits (decision e).
+ * at start (a pipeline: for everything it was asked to produce), settled as work completes (a
+ * prediction at once, a pipeline per committed batch of results) and the rest released when the
+ * job fails, stops or ends with less than it reserved. Each function runs inside the caller's
+ * transaction (the job insert, a batch commit, the job completion) so that a job and its money
+ * change together or not at all. Only live work costs money; test-mode jobs record their quantity
+ * for the usage endpoint at zero cost and never touch limits (decision e).
  */
-type Executor = Kysely<Database>;
 type Mode = 'live' | 'test';
 
 export interface Reservation {
@@ -30,9 +30,9 @@ export interface Reservation {
  * overspend: the check and the insert run under the workspace's spending lock. Call it before
  * the transaction reads anything else (see SpendingStore.lockWorkspace).
  */
-export async function reserveSpend(trx: Executor, reservation: Reservation): Promise<void> {
+export async function reserveSpend(tx: Stores, reservation: Reservation): Promise<void> {
   if (reservation.mode !== 'live') return;
-  const spending = new SpendingStore(trx);
+  const { spending } = tx;
   await spending.lockWorkspace(reservation.workspaceId);
   const limit = await spending.findLimit(reservation.workspaceId);
   if (limit && limit.limit_milli_usd !== MILLI_USD_UNLIMITED) {
@@ -54,6 +54,8 @@ export async function reserveSpend(trx: Executor, reservation: Reservation): Pro
 
 export interface Settlement {
   jobId: string;
+  /** Which settlement of the job: 0 for a prediction, the batch's first result index for a pipeline. */
+  batch?: number;
   organizationId: string;
   workspaceId: string;
   mode: Mode;
@@ -66,33 +68,38 @@ export interface Settlement {
 }
 
 /**
- * Charges a finished job: one ledger row (its unique job id makes a repeated settlement a no-op,
- * returning false), the usage roll-ups, and the end of its reservation.
+ * Charges settled work: one ledger row (unique per job and batch, so a repeated settlement is a
+ * no-op returning false), the usage roll-ups, and the same amount out of the job's reservation.
+ * A prediction settles once; its reservation then ends (`endsReservation`).
  */
-export async function settleJob(trx: Executor, settlement: Settlement): Promise<boolean> {
+export async function settleJob(tx: Stores, settlement: Settlement, endsReservation = true): Promise<boolean> {
   const live = settlement.mode === 'live';
-  const spending = new SpendingStore(trx);
+  const { spending, usage } = tx;
   // Moving cost from "reserved" to "accrued" must look atomic to a concurrent limit check.
   if (live) await spending.lockWorkspace(settlement.workspaceId);
-  const settled = await new UsageStore(trx).recordSettlement({
+  const settled = await usage.recordSettlement({
     id: newId('usage_'),
     organization_id: settlement.organizationId,
     workspace_id: settlement.workspaceId,
     mode: settlement.mode,
     application: settlement.application,
     job_id: settlement.jobId,
+    batch: settlement.batch ?? 0,
     quantity: settlement.quantity,
     cost_milli_usd: live ? settlement.costMilliUsd : 0,
     settled_at: settlement.now.toISOString(),
   });
-  if (live) await spending.deleteReservation(settlement.jobId);
+  if (live && settled) {
+    if (endsReservation) await spending.deleteReservation(settlement.jobId);
+    else await spending.reduceReservation(settlement.jobId, settlement.costMilliUsd);
+  }
   return settled;
 }
 
-/** A failed (or never-run) job charges nothing: its reservation is dropped. */
-export async function releaseSpend(trx: Executor, jobId: string): Promise<void> {
+/** What a job did not (or will not) produce is not charged: the rest of its reservation is dropped. */
+export async function releaseSpend(tx: Stores, jobId: string): Promise<void> {
   // No lock needed: less reserved money can only make a concurrent check more cautious.
-  await new SpendingStore(trx).deleteReservation(jobId);
+  await tx.spending.deleteReservation(jobId);
 }
 
 /**
@@ -101,13 +108,12 @@ export async function releaseSpend(trx: Executor, jobId: string): Promise<void> 
  * the spending lock, so that no reservation slips in between the check and the write.
  */
 export function setSpendingLimit(
-  db: Executor,
+  storage: Storage,
   workspaceId: string,
   amountMilliUsd: number,
   now: Date,
 ): Promise<{ limit: SpendingLimitsTable; accruedMilliUsd: number }> {
-  return db.transaction().execute(async (trx) => {
-    const spending = new SpendingStore(trx);
+  return storage.transaction(async ({ spending }) => {
     await spending.lockWorkspace(workspaceId);
     const existing = await spending.findLimit(workspaceId);
     // A first limit starts tracking now, but work already reserved will settle under it.

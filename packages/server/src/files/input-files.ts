@@ -1,5 +1,5 @@
 import { type ErrorDetails, validationError } from '../errors.ts';
-import { findFileInputs } from '../predictions/file-input.ts';
+import type { FoundFileInput } from '../families/common/file-input.ts';
 import { EXTENSION_OF_MEDIA_TYPE, contentMatches, sniffMediaType } from './media-types.ts';
 import { type FetchPolicy, InputFetchError, fetchInputUrl } from './safe-fetch.ts';
 
@@ -9,6 +9,8 @@ export interface ReceivedInputFile {
   path: string;
   /** The file object inside the request's `input`, replaced by a stored-file reference. */
   source: object;
+  /** Fields of `source` kept beside the reference in the echoed input. */
+  echo?: Record<string, unknown>;
   data: Buffer;
   mediaType: string;
   filename: string;
@@ -26,14 +28,14 @@ function decodeBase64(data: string, maxBytes: number): Buffer {
   return bytes;
 }
 
-/** `input.templates[0].template_structure` → `templates_0_template_structure.cif`. */
+/** `input.templates[0].template_structure` (or `templates[0]` of a pipeline) → `templates_0_template_structure.cif`. */
 function filenameFor(path: string, mediaType: string): string {
   const stem = path.replace(/^input\./, '').replace(/[^0-9A-Za-z]+/g, '_').replace(/^_|_$/g, '');
   return `${stem}.${EXTENSION_OF_MEDIA_TYPE[mediaType] ?? 'bin'}`;
 }
 
 async function receive(
-  entry: ReturnType<typeof findFileInputs>[number],
+  entry: FoundFileInput,
   policy: FetchPolicy,
 ): Promise<ReceivedInputFile> {
   const { file, allowedMediaTypes } = entry;
@@ -41,20 +43,19 @@ async function receive(
     const data = decodeBase64(file.data, policy.maxBytes);
     if (!allowedMediaTypes.includes(file.media_type)) throw new InputFetchError(`media_type must be one of ${allowedMediaTypes.join(', ')}`);
     if (!contentMatches(data, file.media_type)) throw new InputFetchError(`content is not a valid ${file.media_type} file`);
-    return { path: entry.path, source: file, data, mediaType: file.media_type, filename: filenameFor(entry.path, file.media_type) };
+    return { path: entry.path, source: file, echo: entry.echo, data, mediaType: file.media_type, filename: filenameFor(entry.path, file.media_type) };
   }
   const { data } = await fetchInputUrl(file.url, policy);
   const mediaType = sniffMediaType(data, allowedMediaTypes);
   if (!mediaType) throw new InputFetchError(`content fetched from the URL is not a valid ${allowedMediaTypes.join(' or ')} file`);
-  return { path: entry.path, source: file, data, mediaType, filename: filenameFor(entry.path, mediaType) };
+  return { path: entry.path, source: file, echo: entry.echo, data, mediaType, filename: filenameFor(entry.path, mediaType) };
 }
 
 /**
  * Takes in every file input of a request (spec/API.md §7.6); any that cannot be used → 422
  * `validation_error` with one message per input path, and nothing is kept.
  */
-export async function receiveInputFiles(kind: Parameters<typeof findFileInputs>[0], input: unknown, policy: FetchPolicy): Promise<ReceivedInputFile[]> {
-  const entries = findFileInputs(kind, input as never);
+export async function receiveInputFiles(entries: readonly FoundFileInput[], policy: FetchPolicy): Promise<ReceivedInputFile[]> {
   const details: ErrorDetails = {};
   const received = await Promise.all(
     entries.map(async (entry) => {

@@ -1,55 +1,56 @@
-import { loadChemistry } from '@boltz/chemistry';
-import { type PredictionEngine, createBoltzEngine, createSyntheticEngine } from '@boltz/engines';
-import type { JobMode, PredictionKind } from '@boltz/storage';
-import { structureTokens } from '../predictions/structure-and-binding/tokens.ts';
-import type { JobsConfig, TestTiming } from './config.ts';
+import type { Chemistry } from '@boltz/chemistry';
+import { type JobInput, type PipelineEngine, type PipelineKind, type PredictionEngine, type PredictionKind, createSyntheticEngine } from '@boltz/engines';
+import type { JobMode } from '@boltz/shared';
+import type { RunnableKinds } from '@boltz/storage';
+import type { PipelineFamily, PredictionFamily } from '../families/family.ts';
+import { FAMILIES } from '../families/registry.ts';
+import type { JobsConfig } from './config.ts';
 
 /**
- * Test-mode timing presets (spec/ENGINE.md §9): how long a job stays `pending`, then
- * `running`. `fast` lets clients see both states within a second; `realistic` matches the
- * polling rates of the official clients; `instant` is for clients' own unit tests.
+ * Which engine runs a job (DESIGN.md "engines behind one interface"): test mode → the family's
+ * synthetic engine; live mode → the live engine the deployment configures for it, if any. Live
+ * engines are built once, at start-up.
  */
-const PENDING_MS: Record<TestTiming, Record<PredictionKind, number>> = {
-  instant: { structure_and_binding: 0, adme: 0 },
-  fast: { structure_and_binding: 100, adme: 100 },
-  realistic: { structure_and_binding: 10_000, adme: 1_000 },
-};
-
-async function realisticRunningMs(kind: PredictionKind, input: any): Promise<number> {
-  if (kind === 'adme') return Math.min(5_000, 1_000 + 30 * input.molecules.length);
-  // 20–90 s, growing with the work: tokens × samples (a 51-residue protein, 1 sample ≈ 20 s).
-  const work = structureTokens(input, await loadChemistry()) * (input.num_samples ?? 1);
-  return Math.round(20_000 + 70_000 * Math.min(1, work / 5_000));
-}
-
-/** Which engine runs a job: test mode → synthetic; live mode → the configured live engine. */
 export class EngineSet {
-  private readonly live?: PredictionEngine;
+  private readonly livePredictions = new Map<PredictionKind, PredictionEngine>();
+  private readonly livePipelines = new Map<PipelineKind, PipelineEngine<PipelineKind>>();
+  private readonly testPipelines = new Map<PipelineKind, PipelineEngine<PipelineKind>>();
 
   constructor(private readonly config: JobsConfig) {
-    const boltz = config.boltzEngine;
-    this.live = boltz ? createBoltzEngine(boltz) : undefined;
+    for (const family of FAMILIES) {
+      if (family.type === 'prediction') {
+        const live = family.engines.live(config);
+        if (live) this.livePredictions.set(family.kind, live);
+      } else {
+        const live = family.engines.live(config);
+        if (live) this.livePipelines.set(family.kind, live);
+        this.testPipelines.set(family.kind, family.engines.test(config.testTiming));
+      }
+    }
   }
 
-  /** Undefined when nothing here can run that job: live starts then answer 501. */
-  versionFor(mode: JobMode, kind: PredictionKind): string | undefined {
-    if (mode === 'test') return createSyntheticEngine().version;
-    return this.live?.supports(kind) ? this.live.version : undefined;
+  /** The version a new job will run with; undefined when nothing here can run it (live → 501). */
+  versionFor(mode: JobMode, family: PredictionFamily | PipelineFamily): string | undefined {
+    if (family.type === 'prediction') return mode === 'test' ? TEST_PREDICTION_VERSION : this.livePredictions.get(family.kind)?.version;
+    return (mode === 'test' ? this.testPipelines : this.livePipelines).get(family.kind)?.version;
   }
 
-  /** Modes this process can run, i.e. which jobs its runners claim. */
-  runnableModes(): JobMode[] {
-    return this.live ? ['test', 'live'] : ['test'];
+  /** Which jobs this process's runners claim. */
+  runnable(): RunnableKinds {
+    return { test: FAMILIES.map((family) => family.kind), live: [...this.livePredictions.keys(), ...this.livePipelines.keys()] };
   }
 
-  pendingMs(mode: JobMode, kind: PredictionKind): number {
-    return mode === 'test' ? PENDING_MS[this.config.testTiming][kind] : 0;
+  pendingMs(mode: JobMode, family: PredictionFamily | PipelineFamily): number {
+    return mode === 'test' ? family.testPendingMs[this.config.testTiming] : 0;
   }
 
-  async engineFor(mode: JobMode, kind: PredictionKind, input: any): Promise<PredictionEngine | undefined> {
-    if (mode === 'live') return this.live?.supports(kind) ? this.live : undefined;
-    const timing = this.config.testTiming;
-    const runningMs = timing === 'instant' ? 0 : timing === 'fast' ? 300 : await realisticRunningMs(kind, input);
-    return createSyntheticEngine({ runningMs });
+  predictionEngine<K extends PredictionKind>(mode: JobMode, family: PredictionFamily<K>, input: JobInput<K>, chemistry: Chemistry): PredictionEngine | undefined {
+    return mode === 'test' ? family.engines.test(this.config.testTiming, input, chemistry) : this.livePredictions.get(family.kind);
+  }
+
+  pipelineEngine<K extends PipelineKind>(mode: JobMode, family: PipelineFamily<K>): PipelineEngine<K> | undefined {
+    return (mode === 'test' ? this.testPipelines : this.livePipelines).get(family.kind) as PipelineEngine<K> | undefined;
   }
 }
+
+const TEST_PREDICTION_VERSION = createSyntheticEngine().version;

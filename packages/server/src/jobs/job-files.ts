@@ -1,6 +1,6 @@
 import { newId } from '@boltz/shared';
 import type { ResultFiles, StoredFile } from '@boltz/engines';
-import type { BlobStore, FileRow, JobRow, Storage } from '@boltz/storage';
+import type { BlobStore, FileRow, JobRow } from '@boltz/storage';
 
 export const FILE_ID_PREFIX = 'file_';
 
@@ -36,10 +36,28 @@ export function newFileRow(
   };
 }
 
-/** What an engine writes its result files through (packages/engines/src/engine.ts). */
-export class JobResultFiles implements ResultFiles {
+/** Storage key of a file that is not stored but re-created by its engine on download. */
+export const DEFERRED_KEY_PREFIX = 'deferred:';
+
+export function deferredRecipeOf(storageKey: string): string | undefined {
+  return storageKey.startsWith(DEFERRED_KEY_PREFIX) ? storageKey.slice(DEFERRED_KEY_PREFIX.length) : undefined;
+}
+
+/** The blob-store folder of a job: every file it has, committed or not. */
+export function jobFolderOf(job: Pick<JobRow, 'id' | 'workspace_id'>): string {
+  return `${job.workspace_id}/${job.id}`;
+}
+
+/**
+ * What an engine writes its result files through (packages/engines/src/engine.ts). Bytes are
+ * stored at once, but the file rows wait for the transaction that commits the results they
+ * belong to (`take`): a file of a batch that never commits has no row, so no URL can reach it,
+ * and its bytes go with the job's folder.
+ */
+export class PendingResultFiles implements ResultFiles {
+  private pending: FileRow[] = [];
+
   constructor(
-    private readonly storage: Storage,
     private readonly blobs: BlobStore,
     private readonly job: JobRow,
     private readonly now: () => Date,
@@ -47,18 +65,41 @@ export class JobResultFiles implements ResultFiles {
 
   async put(filename: string, data: Buffer, mediaType: string): Promise<StoredFile> {
     const row = newFileRow(this.job, 'output', { filename, mediaType, size: data.length }, this.now().toISOString());
-    // Bytes first: a row never points at a missing blob.
     await this.blobs.put(row.storage_key, data);
-    await this.storage.files.insert([row]);
+    this.pending.push(row);
     return storedFileOf(row);
+  }
+
+  defer(filename: string, mediaType: string, recipe: string): StoredFile {
+    const row = { ...newFileRow(this.job, 'output', { filename, mediaType, size: 0 }, this.now().toISOString()), storage_key: DEFERRED_KEY_PREFIX + recipe };
+    this.pending.push(row);
+    return storedFileOf(row);
+  }
+
+  /** The rows of the files stored since the last call, for the committing transaction. */
+  take(): FileRow[] {
+    const rows = this.pending;
+    this.pending = [];
+    return rows;
+  }
+
+  /** Drops the bytes of files whose batch will not be committed (by default: all not yet taken). */
+  async discard(rows: readonly FileRow[] = this.take()): Promise<void> {
+    await this.blobs.delete(rows.map((row) => row.storage_key).filter((key) => deferredRecipeOf(key) === undefined));
   }
 }
 
-/** Deep copy of `value` with every stored-file reference replaced by `replace(ref)`. */
+/**
+ * Deep copy of `value` with every stored-file reference replaced by `replace(ref)`. Fields kept
+ * beside a reference (a template's `id`) stay beside what replaces it.
+ */
 export function mapFileReferences(value: unknown, replace: (file: StoredFile) => unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => mapFileReferences(item, replace));
   if (value === null || typeof value !== 'object') return value;
   const object = value as Record<string, unknown>;
-  if (typeof object.file_id === 'string' && typeof object.filename === 'string') return replace(object as unknown as StoredFile);
+  if (typeof object.file_id === 'string' && typeof object.filename === 'string') {
+    const { file_id, filename, media_type, size, ...kept } = object;
+    return { ...kept, ...(replace({ file_id, filename, media_type, size } as StoredFile) as object) };
+  }
   return Object.fromEntries(Object.entries(object).map(([key, item]) => [key, mapFileReferences(item, replace)]));
 }

@@ -21,9 +21,10 @@ export function createJobServices(config: ServerConfig): JobServices {
   };
 }
 
-/** What a starting job tells the runners: it is due now, or at `at`. */
+/** What the API tells the runners: a job is due now (or at `at`); a job was stopped. */
 export interface JobQueue {
   wake(at?: string): void;
+  interrupt(jobId: string): void;
 }
 
 /**
@@ -61,6 +62,10 @@ export class JobProcessing implements JobQueue {
 
   wake(at?: string): void {
     this.runner?.wake(at);
+  }
+
+  interrupt(jobId: string): void {
+    this.runner?.interrupt(jobId);
   }
 
   async stop(): Promise<void> {

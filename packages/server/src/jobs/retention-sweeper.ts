@@ -1,12 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { BlobStore, Storage } from '@boltz/storage';
-import { OVERDUE_AFTER_MS, deleteJobData, failOverdueJob } from './job-data.ts';
+import { OVERDUE_AFTER_MS, deleteJobData, failOverdueJob, purgeResults } from './job-data.ts';
 
 const BATCH = 100;
+/** Result rows one sweep deletes per job whose data was deleted: big runs are purged over several sweeps. */
+const PURGE_BUDGET = 50_000;
 
 /**
- * Retention (spec/API.md §7.2): every `intervalMs`, deletes the data of jobs past `expires_at`
- * and fails jobs still unfinished 30 days after creation. Every step is a conditional update,
+ * Retention (spec/API.md §7.2): every `intervalMs`, deletes the data of jobs past `expires_at`,
+ * fails jobs still unfinished 30 days after creation, and purges the result rows of runs whose
+ * data was deleted. Every step is a conditional update,
  * so sweepers on several replicas may overlap harmlessly.
  */
 export class RetentionSweeper {
@@ -48,5 +51,6 @@ export class RetentionSweeper {
       for (const job of overdue) await failOverdueJob(this.storage, this.blobs, job.id, now);
       if (overdue.length < BATCH) break;
     }
+    for (const id of await this.storage.jobs.findResultsToPurge(BATCH)) await purgeResults(this.storage, id, PURGE_BUDGET);
   }
 }

@@ -2,18 +2,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { EngineOutcome, InputFile } from '@boltz/engines';
+import type { InputFile, JobError } from '@boltz/engines';
 import { randomBase62 } from '@boltz/shared';
-import { type BlobStore, JobStore, type JobRow, type Lease, type Storage } from '@boltz/storage';
-import { releaseSpend, settleJob } from '../billing/spending.ts';
+import type { BlobStore, JobRow, Lease, Storage, Stores } from '@boltz/storage';
+import { releaseSpend } from '../billing/spending.ts';
+import { familyOf } from '../families/registry.ts';
 import { retentionHours } from '../resources/workspace.ts';
 import type { EngineSet } from './engines.ts';
-import { FAMILY_OF_KIND } from './families.ts';
-import { JobResultFiles } from './job-files.ts';
+import { inputFilesOf } from './run-input.ts';
+import { runPipeline } from './run-pipeline.ts';
+import { runPrediction } from './run-prediction.ts';
 
 /**
  * A job whose runs keep dying (a crash it causes itself, an input that cannot be read) would
- * otherwise be taken over forever; after this many attempts it fails instead.
+ * otherwise be taken over forever; after this many attempts it fails instead. A graceful
+ * shutdown hands its job back without spending an attempt (JobStore.releaseLease).
  */
 export const MAX_ATTEMPTS = 5;
 
@@ -28,10 +31,32 @@ export interface RunnerOptions {
   log: FastifyBaseLogger;
 }
 
+/** What a job's run needs from the runner: its lease, its decoded input files, and how to end it. */
+export interface RunContext {
+  readonly options: RunnerOptions;
+  readonly owner: string;
+  readonly job: JobRow;
+  readonly signal: AbortSignal;
+  /** True once the lease was lost or the runner is shutting down: nothing more may be written. */
+  interrupted(): boolean;
+  inputFiles(): Promise<Map<string, InputFile>>;
+  /** A private scratch directory, created on first use and removed after the run. */
+  workDir(): Promise<string>;
+  /** Ends the job (status, completion fields, what `commit` adds) if the lease is still held. */
+  finish(completion: Completion): Promise<void>;
+  /** The run was interrupted: on shutdown the job goes back to the queue; otherwise someone else owns it now. */
+  handBack(): Promise<void>;
+}
+
+export type Completion =
+  /** `commit` adds its writes (result files, settlement) to the transaction that ends the job. */
+  | { status: 'succeeded'; version: string; output?: unknown; commit?: (tx: Stores) => Promise<void> }
+  | { status: 'failed'; version: string; error: JobError };
+
 /**
- * Runs prediction jobs from the job table (DESIGN.md "the job table is the queue"). A job is
- * claimed by taking its lease, the lease is renewed while the engine works, and the job is
- * completed — status, output and settlement in one transaction — only while the lease is still
+ * Runs jobs from the job table (DESIGN.md "the job table is the queue"). A job is claimed by
+ * taking its lease, the lease is renewed while the engine works, and the job's writes — a
+ * prediction's completion, a pipeline's result batches — happen only while the lease is still
  * held. A runner that dies stops renewing; once its lease expires, any runner takes the job
  * again, so no job is lost and none completes twice.
  */
@@ -53,6 +78,11 @@ export class JobRunner {
     const delay = at ? Date.parse(at) - this.options.now().getTime() : 0;
     if (delay > 0) setTimeout(() => this.wakeUp?.(), delay).unref();
     else this.wakeUp?.();
+  }
+
+  /** The job was stopped through the API on this process: its engine stops now, not at the next heartbeat. */
+  interrupt(jobId: string): void {
+    this.active.get(jobId)?.abort.abort();
   }
 
   /** Stops claiming, stops running jobs and hands their leases back for another runner. */
@@ -85,7 +115,7 @@ export class JobRunner {
       if (this.active.size < concurrency) {
         let job: JobRow | undefined;
         try {
-          job = await storage.jobs.claimNext(engines.runnableModes(), this.lease(), this.options.now().toISOString());
+          job = await storage.jobs.claimNext(engines.runnable(), this.lease(), this.options.now().toISOString());
         } catch (error) {
           log.error({ err: error }, 'claiming a job failed');
         }
@@ -110,20 +140,8 @@ export class JobRunner {
     this.active.set(job.id, { abort, done });
   }
 
-  private async inputFilesOf(job: JobRow): Promise<Map<string, InputFile>> {
-    const byPath: Record<string, string> = job.input_files ? JSON.parse(job.input_files) : {};
-    const rows = await this.options.storage.files.findLive(Object.values(byPath));
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const files = new Map<string, InputFile>();
-    for (const [path, fileId] of Object.entries(byPath)) {
-      const row = byId.get(fileId);
-      if (row) files.set(path, { data: await this.options.blobs.readAll(row.storage_key), mediaType: row.media_type });
-    }
-    return files;
-  }
-
   private async run(job: JobRow, abort: AbortController): Promise<void> {
-    const { storage, blobs, engines, leaseMs, log } = this.options;
+    const { storage, leaseMs, log } = this.options;
     let leaseLost = false;
     const heartbeat = setInterval(() => {
       storage.jobs.renewLease(job.id, this.lease()).then(
@@ -133,72 +151,63 @@ export class JobRunner {
             abort.abort();
           }
         },
-        // A database hiccup is not a lost lease; completion re-checks the lease anyway.
+        // A database hiccup is not a lost lease; every write re-checks the lease anyway.
         (error) => log.warn({ err: error, jobId: job.id }, 'lease renewal failed'),
       );
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let workDir: string | undefined;
+    const family = familyOf(job.kind);
+    const context: RunContext = {
+      options: this.options,
+      owner: this.owner,
+      job,
+      signal: abort.signal,
+      interrupted: () => leaseLost || this.stopping || abort.signal.aborted,
+      inputFiles: () => inputFilesOf(storage, this.options.blobs, job),
+      workDir: async () => (workDir ??= await mkdtemp(join(tmpdir(), `boltz-${job.id}-`))),
+      finish: async (completion) => {
+        if (this.stopping) await context.handBack();
+        else if (!leaseLost) await this.complete(job, completion);
+      },
+      handBack: async () => {
+        if (this.stopping) await storage.jobs.releaseLease(job.id, this.owner, this.options.now().toISOString());
+      },
+    };
     try {
-      if (job.attempts > 1) {
-        // An earlier attempt died mid-way: its partial results must not leak into this one.
-        await blobs.delete(await storage.files.markDeletedForJob(job.id, this.options.now().toISOString(), 'output'));
-      }
-      const input = job.input === null ? null : JSON.parse(job.input);
-      const engine = input === null ? undefined : await engines.engineFor(job.mode, job.kind, input);
-      let outcome: EngineOutcome;
       if (job.attempts > MAX_ATTEMPTS) {
-        outcome = { status: 'failed', version: job.version, error: { code: 'engine_failed', message: `The job was interrupted ${MAX_ATTEMPTS} times and was given up.` } };
-      } else if (!engine) {
-        outcome = { status: 'failed', version: job.version, error: { code: 'engine_unavailable', message: 'No engine can run this job here.' } };
+        const message = `The job was interrupted ${MAX_ATTEMPTS} times and was given up.`;
+        await context.finish({ status: 'failed', version: job.version, error: { code: 'engine_failed', message } });
+      } else if (family.type === 'prediction') {
+        await runPrediction(context, family);
       } else {
-        workDir = await mkdtemp(join(tmpdir(), `boltz-${job.id}-`));
-        const prediction = { id: job.id, kind: job.kind, livemode: job.mode === 'live', input, inputFiles: await this.inputFilesOf(job), workDir };
-        outcome = await engine
-          .run(prediction, new JobResultFiles(storage, blobs, job, this.options.now), abort.signal)
-          .catch((error): EngineOutcome => {
-            log.error({ err: error, jobId: job.id }, 'engine threw');
-            return { status: 'failed', version: engine.version, error: { code: 'engine_failed', message: 'The engine failed unexpectedly.' } };
-          });
+        await runPipeline(context, family);
       }
-      if (leaseLost) return;
-      if (this.stopping) {
-        await storage.jobs.releaseLease(job.id, this.owner, this.options.now().toISOString());
-        return;
-      }
-      await this.complete(job, outcome);
     } finally {
       clearInterval(heartbeat);
       if (workDir) await rm(workDir, { recursive: true, force: true });
     }
   }
 
-  private async complete(job: JobRow, outcome: EngineOutcome): Promise<void> {
+  private async complete(job: JobRow, completion: Completion): Promise<void> {
     const { storage } = this.options;
     const now = this.options.now();
     const workspace = await storage.workspaces.find({ organizationId: job.organization_id }, job.workspace_id);
     const retentionMs = workspace ? retentionHours({ unit: workspace.retention_unit, value: workspace.retention_value }) * 3600_000 : 0;
     const expiresAt = new Date(now.getTime() + retentionMs).toISOString();
-    const completion =
-      outcome.status === 'succeeded'
-        ? { status: 'succeeded' as const, output: JSON.stringify(outcome.output), version: outcome.version }
-        : { status: 'failed' as const, error: JSON.stringify(outcome.error), version: outcome.version };
-    await storage.db.transaction().execute(async (trx) => {
-      if (!(await new JobStore(trx, storage.dialect).complete(job.id, this.owner, completion, now.toISOString(), expiresAt))) return;
-      if (outcome.status === 'succeeded') {
-        // Predictions charge their estimate on success (ENGINE.md §9 "Settlement").
-        await settleJob(trx, {
-          jobId: job.id,
-          organizationId: job.organization_id,
-          workspaceId: job.workspace_id,
-          mode: job.mode,
-          application: FAMILY_OF_KIND[job.kind].application,
-          quantity: job.billed_units,
-          costMilliUsd: job.cost_milli_usd,
-          now,
-        });
-      } else {
-        await releaseSpend(trx, job.id);
-      }
+    await storage.transaction(async (tx) => {
+      const ended = await tx.jobs.complete(
+        job.id,
+        this.owner,
+        completion.status === 'succeeded'
+          ? { status: 'succeeded', version: completion.version, output: completion.output === undefined ? undefined : JSON.stringify(completion.output) }
+          : { status: 'failed', version: completion.version, error: JSON.stringify(completion.error) },
+        now.toISOString(),
+        expiresAt,
+      );
+      if (!ended) return;
+      if (completion.status === 'succeeded') await completion.commit?.(tx);
+      // Whatever is still reserved was not produced: a failure, or a pipeline that billed less.
+      await releaseSpend(tx, job.id);
     });
   }
 }

@@ -1,20 +1,20 @@
 import { loadChemistry } from '@boltz/chemistry';
+import type { InputFile, JobInput } from '@boltz/engines';
 import { newId } from '@boltz/shared';
-import { FileStore, type FileRow, JobStore, type JobRow, type NewJobRow, type WorkspaceJobScope, isUniqueViolation } from '@boltz/storage';
+import { type FileRow, type JobRow, type NewJobRow, type WorkspaceJobScope, isUniqueViolation } from '@boltz/storage';
 import type { Principal } from '../auth/principal.ts';
 import { reserveSpend } from '../billing/spending.ts';
 import type { Quote } from '../billing/prices.ts';
 import { engineUnavailable, idempotencyConflict, validationError } from '../errors.ts';
+import type { Family } from '../families/family.ts';
 import { type ReceivedInputFile, receiveInputFiles } from '../files/input-files.ts';
 import type { Services } from '../services.ts';
-import type { PredictionFamily } from './families.ts';
 import { requestFingerprint } from './fingerprint.ts';
 import { newFileRow, storedFileOf } from './job-files.ts';
 import { workspaceForNewJob } from './workspace-selection.ts';
 
-export interface StartBody {
-  model: string;
-  input: any;
+/** The fields every start body has besides the family's own (spec/API.md §7.1, §7.3). */
+export interface StartBody extends Record<string, unknown> {
   idempotency_key?: string;
   workspace_id?: string;
 }
@@ -25,18 +25,33 @@ function replay(existing: JobRow, fingerprint: string, key: string): JobRow {
   return existing;
 }
 
-/** Validation shared by `start` and `estimate-cost` (spec/API.md §7.4): 422 with details. */
-export async function checkAndQuote(services: Services, family: PredictionFamily, input: unknown): Promise<Quote> {
-  const chemistry = await loadChemistry();
-  const details = family.checkInput(input, chemistry);
-  const [firstPath] = Object.keys(details);
-  if (firstPath) throw validationError(`${firstPath} ${details[firstPath]}`, details);
-  return family.quote(services.config.prices, input, chemistry);
+/** A start body's file inputs, taken in (fetched or decoded), plus the decoded bytes by path for the checks. */
+interface CheckedInput {
+  quote: Quote;
+  received: ReceivedInputFile[];
 }
 
-/** The stored input: uploaded files replaced by references to their stored copies. */
-function inputWithStoredFiles(input: unknown, received: ReceivedInputFile[], rows: FileRow[]): unknown {
-  const replacements = new Map<object, unknown>(received.map((file, i) => [file.source, storedFileOf(rows[i])]));
+/**
+ * Validation shared by `start` and `estimate-cost` (spec/API.md §7.4): file inputs are taken in
+ * (422 when unusable), then the family's semantic checks run (422 with details), then the quote.
+ */
+export async function checkAndQuote<K extends Family['kind']>(services: Services, family: Family & { kind: K }, input: JobInput<K>): Promise<CheckedInput> {
+  const { files } = services.config.jobs;
+  const received = await receiveInputFiles(family.fileInputs(input as never), {
+    timeoutMs: files.inputFetchTimeoutMs,
+    maxBytes: files.inputMaxBytes,
+    allowPrivate: files.allowPrivateUrls,
+  });
+  const inputFiles = new Map<string, InputFile>(received.map((file) => [file.path, { data: file.data, mediaType: file.mediaType }]));
+  const chemistry = await loadChemistry();
+  const details = family.checkInput(input as never, chemistry, inputFiles);
+  const [firstPath] = Object.keys(details);
+  if (firstPath) throw validationError(`${firstPath} ${details[firstPath]}`, details);
+  return { quote: family.quote(services.config.prices, input as never, chemistry, inputFiles), received };
+}
+
+/** The stored input: uploaded files (and a screen's candidate list) replaced by references to their stored copies. */
+function inputWithStoredFiles(input: unknown, replacements: Map<unknown, unknown>): unknown {
   const walk = (value: unknown): unknown => {
     if (value !== null && typeof value === 'object' && replacements.has(value)) return replacements.get(value);
     if (Array.isArray(value)) return value.map(walk);
@@ -47,68 +62,82 @@ function inputWithStoredFiles(input: unknown, received: ReceivedInputFile[], row
 }
 
 /**
- * `POST /compute/v1/predictions/{family}`: checks in the order of spec/API.md §2.3 (permission
- * → validation → spending), then creates the job, its input files and its cost reservation
- * in one transaction. Concurrent duplicates of an idempotent request meet at the unique index:
- * one insert wins, the others read the winner.
+ * A library screen's candidate list is kept as one JSON file and echoed as one file object
+ * (spec/API.md §7.2); the runner hands the engine the list itself.
  */
-export async function startJob(services: Services, family: PredictionFamily, principal: Principal, body: StartBody): Promise<JobRow> {
-  const { storage, blobs, engines, config } = services;
+function candidateListFile(family: Family, input: Record<string, unknown>): ReceivedInputFile[] {
+  if (family.type !== 'pipeline' || !family.candidateListField) return [];
+  const field = family.candidateListField;
+  const list = input[field];
+  return [{ path: field, source: list as object, data: Buffer.from(JSON.stringify(list)), mediaType: 'application/json', filename: `${field}.json` }];
+}
+
+/**
+ * `POST /compute/v1/{family}`: checks in the order of spec/API.md §2.3 (permission → validation
+ * → spending), then creates the job, its input files and its cost reservation in one
+ * transaction. Concurrent duplicates of an idempotent request meet at the unique index: one
+ * insert wins, the others read the winner.
+ */
+export async function startJob(services: Services, family: Family, principal: Principal, body: StartBody): Promise<JobRow> {
+  const { storage, blobs, engines } = services;
   const workspace = await workspaceForNewJob(services, principal, body.workspace_id);
   const scope: WorkspaceJobScope = { organizationId: principal.organizationId, mode: principal.mode, workspaceId: workspace.id };
-  const fingerprint = requestFingerprint(body);
+  const input = family.inputOf(body);
+  const model = family.type === 'prediction' ? family.model : family.pipeline;
+  const fingerprint = requestFingerprint({ model, input });
   const key = body.idempotency_key;
   if (key !== undefined) {
     const existing = await storage.jobs.findByIdempotencyKey(scope, family.kind, key);
     if (existing) return replay(existing, fingerprint, key);
   }
 
-  const version = engines.versionFor(principal.mode, family.kind);
+  const version = engines.versionFor(principal.mode, family);
   if (version === undefined) {
-    throw engineUnavailable(`This deployment has no live engine for ${family.application} predictions; test-mode keys run them synthetically`);
+    throw engineUnavailable(`This deployment has no live engine for ${family.application} jobs; test-mode keys run them synthetically`);
   }
-  const quote = await checkAndQuote(services, family, body.input);
-  const received = await receiveInputFiles(family.kind, body.input, {
-    timeoutMs: config.jobs.files.inputFetchTimeoutMs,
-    maxBytes: config.jobs.files.inputMaxBytes,
-    allowPrivate: config.jobs.files.allowPrivateUrls,
-  });
+  const { quote, received } = await checkAndQuote(services, family, input);
+  const stored = [...received, ...candidateListFile(family, input as Record<string, unknown>)];
 
   const now = services.now();
   const nowIso = now.toISOString();
   const id = newId(family.idPrefix, now.getTime());
   const owner = { id, organization_id: scope.organizationId, workspace_id: workspace.id };
-  const fileRows = received.map((file) => newFileRow(owner, 'input', { filename: file.filename, mediaType: file.mediaType, size: file.data.length }, nowIso));
+  const fileRows: FileRow[] = stored.map((file) => newFileRow(owner, 'input', { filename: file.filename, mediaType: file.mediaType, size: file.data.length }, nowIso));
+  const replacements = new Map<unknown, unknown>(stored.map((file, i) => [file.source, { ...file.echo, ...storedFileOf(fileRows[i]) }]));
   const row: NewJobRow = {
     ...owner,
     kind: family.kind,
     mode: principal.mode,
     status: 'pending',
-    model: family.model,
+    model,
     version,
-    input: JSON.stringify(inputWithStoredFiles(body.input, received, fileRows)),
-    input_files: JSON.stringify(Object.fromEntries(received.map((file, i) => [file.path, fileRows[i].id]))),
+    input: JSON.stringify(inputWithStoredFiles(input, replacements)),
+    input_files: JSON.stringify(Object.fromEntries(stored.map((file, i) => [file.path, fileRows[i].id]))),
     output: null,
     error: null,
+    progress: family.type === 'pipeline' ? JSON.stringify(family.initialProgress(input as never)) : null,
+    checkpoint: null,
     idempotency_key: key ?? null,
     request_fingerprint: fingerprint,
     billed_units: quote.numUnits,
     cost_milli_usd: quote.totalMilliUsd,
+    unit_cost_milli_usd: quote.costPerUnitMilliUsd,
     created_at: nowIso,
     started_at: null,
     completed_at: null,
+    stopped_at: null,
     expires_at: null,
     data_deleted_at: null,
-    run_after: new Date(now.getTime() + engines.pendingMs(principal.mode, family.kind)).toISOString(),
+    run_after: new Date(now.getTime() + engines.pendingMs(principal.mode, family)).toISOString(),
     lease_owner: null,
     lease_expires_at: null,
   };
 
-  await Promise.all(received.map((file, i) => blobs.put(fileRows[i].storage_key, file.data)));
+  await Promise.all(stored.map((file, i) => blobs.put(fileRows[i].storage_key, file.data)));
   try {
-    await storage.db.transaction().execute(async (trx) => {
+    await storage.transaction(async (tx) => {
       // The spending lock comes first (billing/spending.ts); test mode reserves nothing.
-      await reserveSpend(trx, {
+      await reserveSpend(tx, {
         jobId: id,
         organizationId: scope.organizationId,
         workspaceId: workspace.id,
@@ -116,8 +145,8 @@ export async function startJob(services: Services, family: PredictionFamily, pri
         amountMilliUsd: quote.totalMilliUsd,
         now,
       });
-      await new JobStore(trx, storage.dialect).insert(row);
-      await new FileStore(trx).insert(fileRows);
+      await tx.jobs.insert(row);
+      await tx.files.insert(fileRows);
     });
   } catch (error) {
     await blobs.delete(fileRows.map((file) => file.storage_key));
@@ -129,5 +158,5 @@ export async function startJob(services: Services, family: PredictionFamily, pri
   }
   services.jobQueue.wake(row.run_after);
   // What was created, not a re-read: a fast runner may already have claimed it.
-  return { ...row, attempts: 0 };
+  return { ...row, attempts: 0, result_count: 0, settled_units: 0, unit_cost_milli_usd: quote.costPerUnitMilliUsd };
 }

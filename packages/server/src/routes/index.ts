@@ -13,18 +13,13 @@ import updateWorkspace from './admin/workspaces/update.ts';
 import me from './auth/me.ts';
 import cliVersion from './cli/version.ts';
 import downloadFile from './files/download.ts';
-import deleteAdmeData from './predictions/adme/delete-data.ts';
-import estimateAdmeCost from './predictions/adme/estimate-cost.ts';
-import listAdme from './predictions/adme/list.ts';
-import retrieveAdme from './predictions/adme/retrieve.ts';
-import startAdme from './predictions/adme/start.ts';
-import deleteStructureAndBindingData from './predictions/structure-and-binding/delete-data.ts';
-import estimateStructureAndBindingCost from './predictions/structure-and-binding/estimate-cost.ts';
-import listStructureAndBinding from './predictions/structure-and-binding/list.ts';
-import retrieveStructureAndBinding from './predictions/structure-and-binding/retrieve.ts';
-import startStructureAndBinding from './predictions/structure-and-binding/start.ts';
+import { FAMILIES } from '../families/registry.ts';
+import { routesOf } from './jobs/index.ts';
 
-/** The API's table of contents: one file per operation, named after its URL. */
+/**
+ * The API's table of contents: one file per operation, named after its URL. Job families share
+ * their operations (routes/jobs/), one set of routes per family of the registry.
+ */
 export const ROUTES: Array<(app: App) => void> = [
   createWorkspace,
   listWorkspaces,
@@ -39,15 +34,6 @@ export const ROUTES: Array<(app: App) => void> = [
   listUsage,
   me,
   cliVersion,
-  startStructureAndBinding,
-  retrieveStructureAndBinding,
-  listStructureAndBinding,
-  deleteStructureAndBindingData,
-  estimateStructureAndBindingCost,
-  startAdme,
-  retrieveAdme,
-  listAdme,
-  deleteAdmeData,
-  estimateAdmeCost,
+  ...FAMILIES.flatMap(routesOf),
   downloadFile,
 ];

@@ -18,4 +18,9 @@ export interface BlobStore {
   readAll(key: string): Promise<Buffer>;
   /** Missing keys are ignored (deleting twice is harmless). */
   delete(keys: readonly string[]): Promise<void>;
+  /**
+   * Deletes every blob whose key starts with `prefix/` — a job's folder, including files an
+   * engine wrote for a batch that was never committed (a crash between the two).
+   */
+  deleteFolder(prefix: string): Promise<void>;
 }

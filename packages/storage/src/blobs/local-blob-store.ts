@@ -49,6 +49,10 @@ export class LocalBlobStore implements BlobStore {
   async delete(keys: readonly string[]): Promise<void> {
     await Promise.all(keys.map((key) => rm(this.pathOf(key), { force: true })));
   }
+
+  async deleteFolder(prefix: string): Promise<void> {
+    await rm(this.pathOf(prefix), { recursive: true, force: true });
+  }
 }
 
 export function localBlobStoreIn(dataDir: string): LocalBlobStore {

@@ -94,6 +94,15 @@ export class SpendingStore {
       .execute();
   }
 
+  /** Part of a reservation became accrued usage (a settled batch of pipeline results). */
+  async reduceReservation(jobId: string, amountMilliUsd: number): Promise<void> {
+    await this.db
+      .updateTable('spending_reservations')
+      .set((eb) => ({ amount_milli_usd: eb('amount_milli_usd', '-', amountMilliUsd) }))
+      .where('job_id', '=', jobId)
+      .execute();
+  }
+
   async deleteReservation(jobId: string): Promise<void> {
     await this.db.deleteFrom('spending_reservations').where('job_id', '=', jobId).execute();
   }

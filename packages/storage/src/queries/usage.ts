@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, sql, type SqlBool } from 'kysely';
+import { type Expression, type Insertable, type Kysely, sql, type SqlBool } from 'kysely';
 import type { Database, UsageLedgerTable } from '../schema.ts';
 
 export type UsageWindowSize = 'HOUR' | 'DAY';
@@ -42,19 +42,19 @@ export function nextDayStart(timestamp: string): string {
   return new Date(Date.parse(windowStart(timestamp, 'DAY')) + 86_400_000).toISOString();
 }
 
-/** The usage ledger (one row per settled job) and its hourly and daily roll-ups. */
+/** The usage ledger (one row per settlement: a prediction, or a batch of pipeline results) and its hourly and daily roll-ups. */
 export class UsageStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Records a settled job and adds its quantity to the roll-ups, in the caller's transaction.
-   * The ledger's unique `job_id` makes a second settlement of the same job a no-op (false).
+   * Records a settlement and adds its quantity to the roll-ups, in the caller's transaction. The
+   * ledger's unique (`job_id`, `batch`) makes a second settlement of the same batch a no-op (false).
    */
-  async recordSettlement(entry: UsageLedgerTable): Promise<boolean> {
+  async recordSettlement(entry: Insertable<UsageLedgerTable>): Promise<boolean> {
     const inserted = await this.db
       .insertInto('usage_ledger')
       .values(entry)
-      .onConflict((oc) => oc.column('job_id').doNothing())
+      .onConflict((oc) => oc.columns(['job_id', 'batch']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
 

@@ -1,7 +1,8 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { ByteRange } from '@boltz/storage';
 import { forbidden, notFound, rangeNotSatisfiable } from '../../errors.ts';
+import { renderDeferredFile } from '../../jobs/deferred-files.ts';
 import { errorResponses } from '../../schemas/common.ts';
 import type { App } from '../../services.ts';
 
@@ -39,6 +40,8 @@ function requestedRange(header: string | undefined, size: number): ByteRange | '
 /**
  * `GET /compute/v1/files/{file_id}/{filename}` — presigned downloads (spec/API.md §7.6,
  * decision h). The signature is the credential: bad or expired → 403; a deleted file → 404.
+ * Stored files stream from the blob store; deferred ones (test-mode pipeline results) are
+ * re-created by their engine.
  */
 export default function downloadFile(app: App) {
   app.get(
@@ -62,18 +65,21 @@ export default function downloadFile(app: App) {
       const file = await app.services.storage.files.findForDownload(file_id);
       if (!file || file.filename !== filename) throw notFound(`File ${file_id} not found`);
 
-      const range = requestedRange(request.headers.range, file.size);
-      if (range === 'unsatisfiable') throw rangeNotSatisfiable(file.size);
+      const rendered = await renderDeferredFile(app.services, file);
+      const size = rendered?.length ?? file.size;
+      const range = requestedRange(request.headers.range, size);
+      if (range === 'unsatisfiable') throw rangeNotSatisfiable(size);
       reply
         .header('content-type', file.media_type)
         .header('accept-ranges', 'bytes')
         .header('cache-control', 'private, max-age=0')
         .header('content-disposition', `attachment; filename="${file.filename.replace(/"/g, '')}"`);
       if (range) {
-        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${file.size}`).header('content-length', range.end - range.start + 1);
+        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
       } else {
-        reply.header('content-length', file.size);
+        reply.header('content-length', size);
       }
+      if (rendered) return reply.send(Readable.from([range ? rendered.subarray(range.start, range.end + 1) : rendered]));
       return reply.send(app.services.blobs.read(file.storage_key, range));
     },
   );

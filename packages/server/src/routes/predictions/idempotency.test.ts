@@ -61,7 +61,7 @@ describe('prediction idempotency keys', () => {
       Array.from({ length: 12 }, () => client.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, idempotency_key: 'burst' })),
     );
     assert.equal(new Set(starts.map((job) => job.id)).size, 1);
-    const rows = await server.storage.db.selectFrom('prediction_jobs').select('id').where('idempotency_key', '=', 'burst').execute();
+    const rows = await server.storage.db.selectFrom('jobs').select('id').where('idempotency_key', '=', 'burst').execute();
     assert.equal(rows.length, 1);
   });
 });

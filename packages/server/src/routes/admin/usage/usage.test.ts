@@ -19,7 +19,7 @@ describe('admin.usage.list', () => {
 
   async function settle(settlement: Omit<Settlement, 'jobId' | 'organizationId' | 'costMilliUsd' | 'now'> & { at: string; jobId?: string }) {
     const { at, ...rest } = settlement;
-    return server.storage.db.transaction().execute((trx) =>
+    return server.storage.transaction((trx) =>
       settleJob(trx, {
         jobId: `sab_pred_usage${String(++jobCounter).padStart(8, '0')}`,
         organizationId: server.organizationId,
@@ -220,7 +220,7 @@ describe('admin.usage.list', () => {
   it('keeps organizations apart: their own usage only, and no use of each other\'s pages', async () => {
     const { organizationId, defaultWorkspaceId: workspaceId } = await createOrganization(server.storage, 'Other organization');
     const other = await createAdminKey(server.storage, { organizationId, mode: 'live' });
-    await server.storage.db.transaction().execute((trx) =>
+    await server.storage.transaction((trx) =>
       settleJob(trx, { jobId: 'adme_pred_otherOrganization0', organizationId, workspaceId, mode: 'live', application: 'adme', quantity: 11, costMilliUsd: 110, now: new Date('2026-03-01T10:30:00.000Z') }),
     );
     const params = { ...MARCH, window_size: 'HOUR' as const, 'group_by[]': ['workspace_id' as const] };

@@ -25,7 +25,7 @@ export default function setSpendingLimit(app: App) {
       requireLiveMode(principal, 'set a spending limit');
       const workspace = await loadWorkspace(app.services, principal, request.params.workspace_id);
       const amount = normalizeLimitAmount(request.body.limit.amount);
-      const { limit, accruedMilliUsd } = await setLimit(app.services.storage.db, workspace.id, amount, app.services.now());
+      const { limit, accruedMilliUsd } = await setLimit(app.services.storage, workspace.id, amount, app.services.now());
       return toSpendingLimit(limit, accruedMilliUsd);
     },
   );

@@ -1,4 +1,0 @@
-import { ADME } from '../../../jobs/families.ts';
-import { retrieveRoute } from '../retrieve.ts';
-
-export default retrieveRoute(ADME);
