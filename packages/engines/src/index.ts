@@ -19,3 +19,8 @@ export {
 } from './boltz/index.ts';
 export * from './job-types.ts';
 export * from './pipeline.ts';
+export { readMmcifChains, proteinSequenceOf, MmcifError, type CifChain, type CifResidue } from './read-mmcif.ts';
+export * from './protein/design-plan.ts';
+export { parseSequenceDsl, AMINO_ACIDS, type DslSegment } from './protein/sequence-dsl.ts';
+export { createSyntheticProteinDesignEngine, SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/protein-design.ts';
+export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.ts';
