@@ -3,16 +3,16 @@
 which has python3-rdkit). Reads one SMILES per line on stdin, writes one JSON line per molecule.
 
   rdkit_oracle.py descriptors            the API's descriptors as RDKit's Python computes them
-  rdkit_oracle.py catalog CATALOGS.json  the names of the filter-catalog entries each molecule hits
+  rdkit_oracle.py catalogs CATALOGS.json the names of the filter-catalog entries each molecule hits
 
-A molecule RDKit cannot parse is written as null.
+A molecule RDKit cannot parse (or an empty one) is written as null.
 """
 import json
 import sys
 
 from rdkit import Chem, RDLogger
 from rdkit.Chem import Descriptors, rdMolDescriptors
-from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogEntry, SmartsMatcher
+from rdkit.Chem.FilterCatalog import FilterCatalog, FilterCatalogEntry, FilterCatalogParams, SmartsMatcher
 
 RDLogger.DisableLog('rdApp.*')
 
@@ -44,20 +44,30 @@ def descriptors(mol):
 
 
 def catalog_matcher(catalogs_file):
-    """One FilterCatalog per catalog, built as RDKit builds its own (FilterCatalogEntry.cpp,
-    MakeFilterCatalogEntry): SMARTS parsed with mergeHs, and an entry allowing `max` matches
-    fires at max + 1. The catalog data is ours (molecule-filters/catalogs.json), so catalogs
-    this RDKit release does not have built in (the ChEMBL sets) are checked too."""
-    catalogs = json.load(open(catalogs_file))
-    built = {}
-    for name, entries in catalogs['catalogs'].items():
+    """The alerts each molecule hits, per catalog part, twice: with FilterCatalogs built as RDKit
+    builds its own (FilterCatalogEntry.cpp, MakeFilterCatalogEntry: SMARTS parsed with mergeHs)
+    from the published SMARTS in our filter-catalogs.json, which covers the ChEMBL sets this
+    RDKit release lacks; and, under "builtin", with this RDKit's built-in catalogs."""
+    catalogs = json.load(open(catalogs_file))['catalogs']
+    ours = {}
+    for part, entries in catalogs.items():
         catalog = FilterCatalog()
-        for entry in entries:
-            pattern = Chem.MolFromSmarts(entry['smarts'], mergeHs=True)
-            min_count = entry.get('max', 0) + 1
-            catalog.AddEntry(FilterCatalogEntry(entry['name'], SmartsMatcher(entry['name'], pattern, min_count)))
-        built[name] = catalog
-    return lambda mol: {name: sorted({m.GetDescription() for m in c.GetMatches(mol)}) for name, c in built.items()}
+        for name, smarts, *_ in entries:
+            catalog.AddEntry(FilterCatalogEntry(name, SmartsMatcher(name, Chem.MolFromSmarts(smarts, mergeHs=True))))
+        ours[part] = catalog
+    builtin = {}
+    for part in ('PAINS_A', 'PAINS_B', 'PAINS_C', 'BRENK', 'NIH'):
+        params = FilterCatalogParams()
+        params.AddCatalog(getattr(FilterCatalogParams.FilterCatalogs, part))
+        builtin[part] = FilterCatalog(params)
+
+    def hits(catalog, mol):
+        return sorted({match.GetDescription() for match in catalog.GetMatches(mol)})
+
+    return lambda mol: {
+        'ours': {part: hits(catalog, mol) for part, catalog in ours.items()},
+        'builtin': {part: hits(catalog, mol) for part, catalog in builtin.items()},
+    }
 
 
 def main():
@@ -66,7 +76,9 @@ def main():
     out = sys.stdout
     for line in sys.stdin:
         mol = Chem.MolFromSmiles(line.rstrip('\n'))
-        out.write(json.dumps(None if mol is None else compute(mol)) + '\n')
+        # An empty SMILES parses as a molecule without atoms, which is not a molecule.
+        valid = mol is not None and mol.GetNumAtoms() > 0
+        out.write(json.dumps(compute(mol) if valid else None) + '\n')
 
 
 main()

@@ -78,3 +78,9 @@ class RdkitChemistry implements Chemistry {
     return withMolecule(this.rdkit, smiles, (mol) => mol.get_num_atoms(true));
   }
 }
+
+export * from './rdkit-module.ts';
+export * from './molecules/descriptors.ts';
+export * from './molecules/filter-types.ts';
+export { SMARTS_CATALOG_LEVEL_CATALOGS } from './molecules/filter-catalogs.ts';
+export * from './molecules/molecule-filters.ts';
