@@ -84,3 +84,5 @@ export * from './molecules/descriptors.ts';
 export * from './molecules/filter-types.ts';
 export { SMARTS_CATALOG_LEVEL_CATALOGS } from './molecules/filter-catalogs.ts';
 export * from './molecules/molecule-filters.ts';
+export * from './molecules/duplicate-counter.ts';
+export * from './molecules/library-file.ts';
