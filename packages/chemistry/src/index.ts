@@ -86,3 +86,4 @@ export { SMARTS_CATALOG_LEVEL_CATALOGS } from './molecules/filter-catalogs.ts';
 export * from './molecules/molecule-filters.ts';
 export * from './molecules/duplicate-counter.ts';
 export * from './molecules/library-file.ts';
+export * from './molecules/molecule-generator.ts';

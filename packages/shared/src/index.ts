@@ -1,2 +1,3 @@
 export * from './ids.ts';
 export * from './api-keys.ts';
+export * from './random.ts';
