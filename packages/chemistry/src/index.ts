@@ -87,3 +87,6 @@ export * from './molecules/molecule-filters.ts';
 export * from './molecules/duplicate-counter.ts';
 export * from './molecules/library-file.ts';
 export * from './molecules/molecule-generator.ts';
+export * from './molecules/fingerprints.ts';
+export * from './molecules/neighbour-graph.ts';
+export * from './molecules/exploration-order.ts';
