@@ -1,5 +1,4 @@
-import initRDKitModuleUntyped, { type MainModule as RDKitModule } from '@rdkit/rdkit';
-import { MAX_SMILES_ATOMS, smilesAtomCount } from './smiles-size.ts';
+import { type RdkitModule, loadRdkit, withMolecule } from './rdkit-module.ts';
 
 export * from './atom-maps.ts';
 export * from './ccd.ts';
@@ -35,14 +34,11 @@ export interface Chemistry {
   heavyAtomCount(smiles: string): number | null;
 }
 
-// The package's default export is typed as a module namespace; it is the factory function.
-const initRDKitModule = initRDKitModuleUntyped as unknown as () => Promise<RDKitModule>;
-
 let loading: Promise<Chemistry> | undefined;
 
 export function loadChemistry(): Promise<Chemistry> {
-  loading ??= initRDKitModule().then((rdkit) => new RdkitChemistry(rdkit));
-  return loading as Promise<Chemistry>;
+  loading ??= loadRdkit().then((rdkit) => new RdkitChemistry(rdkit));
+  return loading;
 }
 
 function atomsFromMolblock(molblock: string): MoleculeAtom[] {
@@ -62,12 +58,12 @@ function atomsFromMolblock(molblock: string): MoleculeAtom[] {
 class RdkitChemistry implements Chemistry {
   readonly rdkitVersion: string;
 
-  constructor(private readonly rdkit: RDKitModule) {
+  constructor(private readonly rdkit: RdkitModule) {
     this.rdkitVersion = rdkit.version();
   }
 
   parseSmiles(smiles: string): ParsedMolecule | null {
-    return this.withMolecule(smiles, (mol) => {
+    return withMolecule(this.rdkit, smiles, (mol) => {
       const descriptors = JSON.parse(mol.get_descriptors()) as Record<string, number>;
       return {
         canonicalSmiles: mol.get_smiles(),
@@ -79,20 +75,18 @@ class RdkitChemistry implements Chemistry {
   }
 
   heavyAtomCount(smiles: string): number | null {
-    return this.withMolecule(smiles, (mol) => mol.get_num_atoms(true));
-  }
-
-  private withMolecule<T>(smiles: string, read: (mol: NonNullable<ReturnType<RDKitModule['get_mol']>>) => T): T | null {
-    // get_mol returns null (or an invalid handle) for unparseable input and logs to stderr;
-    // an empty string would parse as an empty molecule, which is not a molecule. Oversized
-    // input never reaches RDKit (smiles-size.ts).
-    if (!smiles.trim() || smilesAtomCount(smiles) > MAX_SMILES_ATOMS) return null;
-    const mol = this.rdkit.get_mol(smiles);
-    if (!mol) return null;
-    try {
-      return mol.is_valid() ? read(mol) : null;
-    } finally {
-      mol.delete();
-    }
+    return withMolecule(this.rdkit, smiles, (mol) => mol.get_num_atoms(true));
   }
 }
+
+export * from './rdkit-module.ts';
+export * from './molecules/descriptors.ts';
+export * from './molecules/filter-types.ts';
+export { SMARTS_CATALOG_LEVEL_CATALOGS } from './molecules/filter-catalogs.ts';
+export * from './molecules/molecule-filters.ts';
+export * from './molecules/duplicate-counter.ts';
+export * from './molecules/library-file.ts';
+export * from './molecules/molecule-generator.ts';
+export * from './molecules/fingerprints.ts';
+export * from './molecules/neighbour-graph.ts';
+export * from './molecules/exploration-order.ts';

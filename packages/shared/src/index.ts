@@ -1,3 +1,4 @@
 export * from './ids.ts';
 export * from './api-keys.ts';
 export * from './jobs.ts';
+export * from './random.ts';
