@@ -130,7 +130,12 @@ export async function runPipeline<K extends PipelineKind>(context: RunContext, f
   try {
     outcome = await engine.run(run, sink, signal);
   } catch (error) {
-    if (!(error instanceof RunInterrupted) && !context.interrupted()) options.log.error({ err: error, jobId: job.id }, 'pipeline engine threw');
+    if (error instanceof RunInterrupted || context.interrupted()) {
+      // Stopped or taken over: whoever holds the run now decides how it ends.
+      await sink.files.discard();
+      return context.handBack();
+    }
+    options.log.error({ err: error, jobId: job.id }, 'pipeline engine threw');
     outcome = { status: 'failed', error: { code: 'engine_failed', message: 'The engine failed unexpectedly.' } };
   }
   // Files stored for a batch the engine never committed.

@@ -61,8 +61,10 @@ export type Completion =
  * again, so no job is lost and none completes twice.
  */
 export class JobRunner {
-  readonly owner = `${hostname().slice(0, 40)}-${process.pid}-${randomBase62(8)}`;
-  private readonly active = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  /** This runner; each claim adds a suffix of its own (see `lease`). */
+  readonly name = `${hostname().slice(0, 40)}-${process.pid}-${randomBase62(8)}`;
+  /** Runs in progress, by lease owner (one job can briefly have a stale run and its successor here). */
+  private readonly active = new Map<string, { jobId: string; abort: AbortController; done: Promise<void> }>();
   private stopping = false;
   private dispatching?: Promise<void>;
   private wakeUp?: () => void;
@@ -82,7 +84,7 @@ export class JobRunner {
 
   /** The job was stopped through the API on this process: its engine stops now, not at the next heartbeat. */
   interrupt(jobId: string): void {
-    this.active.get(jobId)?.abort.abort();
+    for (const run of this.active.values()) if (run.jobId === jobId) run.abort.abort();
   }
 
   /** Stops claiming, stops running jobs and hands their leases back for another runner. */
@@ -94,8 +96,13 @@ export class JobRunner {
     await Promise.all([...this.active.values()].map((run) => run.done));
   }
 
-  private lease(): Lease {
-    return { owner: this.owner, expiresAt: new Date(this.options.now().getTime() + this.options.leaseMs).toISOString() };
+  /**
+   * A lease for one claim. The owner names the claim, not just this process: if a run here misses
+   * its heartbeats long enough for the job to be claimed again (by this very runner), the stale
+   * run can no longer write anything.
+   */
+  private lease(owner = `${this.name}-${randomBase62(6)}`): Lease {
+    return { owner, expiresAt: new Date(this.options.now().getTime() + this.options.leaseMs).toISOString() };
   }
 
   private idle(ms: number): Promise<void> {
@@ -123,7 +130,7 @@ export class JobRunner {
           this.launch(job);
           continue;
         }
-        if (job) await storage.jobs.releaseLease(job.id, this.owner, this.options.now().toISOString());
+        if (job) await storage.jobs.releaseLease(job.id, job.lease_owner!, this.options.now().toISOString());
       }
       await this.idle(pollMs);
     }
@@ -131,20 +138,22 @@ export class JobRunner {
 
   private launch(job: JobRow): void {
     const abort = new AbortController();
+    const owner = job.lease_owner!;
     const done = this.run(job, abort)
       .catch((error) => this.options.log.error({ err: error, jobId: job.id }, 'job run failed'))
       .finally(() => {
-        this.active.delete(job.id);
+        this.active.delete(owner);
         this.wakeUp?.();
       });
-    this.active.set(job.id, { abort, done });
+    this.active.set(owner, { jobId: job.id, abort, done });
   }
 
   private async run(job: JobRow, abort: AbortController): Promise<void> {
     const { storage, leaseMs, log } = this.options;
+    const owner = job.lease_owner!;
     let leaseLost = false;
     const heartbeat = setInterval(() => {
-      storage.jobs.renewLease(job.id, this.lease()).then(
+      storage.jobs.renewLease(job.id, this.lease(owner)).then(
         (held) => {
           if (!held) {
             leaseLost = true;
@@ -159,7 +168,7 @@ export class JobRunner {
     const family = familyOf(job.kind);
     const context: RunContext = {
       options: this.options,
-      owner: this.owner,
+      owner,
       job,
       signal: abort.signal,
       interrupted: () => leaseLost || this.stopping || abort.signal.aborted,
@@ -167,10 +176,10 @@ export class JobRunner {
       workDir: async () => (workDir ??= await mkdtemp(join(tmpdir(), `boltz-${job.id}-`))),
       finish: async (completion) => {
         if (this.stopping) await context.handBack();
-        else if (!leaseLost) await this.complete(job, completion);
+        else if (!leaseLost) await this.complete(job, owner, completion);
       },
       handBack: async () => {
-        if (this.stopping) await storage.jobs.releaseLease(job.id, this.owner, this.options.now().toISOString());
+        if (this.stopping) await storage.jobs.releaseLease(job.id, owner, this.options.now().toISOString());
       },
     };
     try {
@@ -188,7 +197,7 @@ export class JobRunner {
     }
   }
 
-  private async complete(job: JobRow, completion: Completion): Promise<void> {
+  private async complete(job: JobRow, owner: string, completion: Completion): Promise<void> {
     const { storage } = this.options;
     const now = this.options.now();
     const workspace = await storage.workspaces.find({ organizationId: job.organization_id }, job.workspace_id);
@@ -197,7 +206,7 @@ export class JobRunner {
     await storage.transaction(async (tx) => {
       const ended = await tx.jobs.complete(
         job.id,
-        this.owner,
+        owner,
         completion.status === 'succeeded'
           ? { status: 'succeeded', version: completion.version, output: completion.output === undefined ? undefined : JSON.stringify(completion.output) }
           : { status: 'failed', version: completion.version, error: JSON.stringify(completion.error) },

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { loadChemistry } from '@boltz/chemistry';
 import { tarGz } from '../../archive.ts';
 import type { InputFile } from '../../engine.ts';
@@ -181,7 +181,9 @@ export function createSyntheticProteinDesignEngine(timing: SyntheticPipelineTimi
       const plan = planOf(run.input, run.inputFiles);
       const total = run.input.num_proteins;
       for (let next = run.resultCount; next < total; ) {
+        // Even `instant` runs let the process serve requests between batches.
         if (timing.intervalMs > 0) await sleep(timing.intervalMs, undefined, { signal }).catch(() => undefined);
+        else await yieldToEventLoop();
         if (signal.aborted) return { status: 'failed', error: { code: 'interrupted', message: 'The run was interrupted.' } };
         const count = Math.min(timing.batchSize, total - next);
         const results: Array<ResultDraft<'protein_design'>> = [];

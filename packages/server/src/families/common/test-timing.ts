@@ -8,7 +8,7 @@ import type { TestTiming } from '../../jobs/config.ts';
  * (spec/PIPELINE-ENGINES.md §1.3); `instant`: as fast as the machine goes.
  */
 export const SYNTHETIC_PIPELINE_TIMING: Record<TestTiming, SyntheticPipelineTiming> = {
-  instant: { batchSize: 50, intervalMs: 0 },
+  instant: { batchSize: 20, intervalMs: 0 },
   fast: { batchSize: 10, intervalMs: 200 },
   realistic: { batchSize: 1, intervalMs: 30_000 },
 };
