@@ -1,38 +1,26 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createAdminKey, createOrganization } from '../src/bootstrap.ts';
+import {
+  ALL_TARGETS,
+  CREDENTIALS,
+  type CredentialFixtures,
+  type Credential,
+  type Expectation,
+  REFUSED,
+  STATUS,
+  type Target,
+  assertOutcome,
+  by,
+  setUpCredentials,
+} from './credential-fixtures.ts';
 import { rawRequest, snapshotDatabase, startTestServer, type TestServer } from './harness.ts';
 
 /**
  * Every endpoint × every kind of credential × the workspace it targets, against the status
  * and error code that spec/API.md §2.3, §3 and decision (d) prescribe. The whole contract is
- * the MATRIX table below; the test cases are generated from it.
+ * the MATRIX table below; the test cases are generated from it. The job families' routes have a
+ * matrix of their own, generated from the family registry (job-routes-authorization.test.ts).
  */
-
-type Credential =
-  | 'live admin'
-  | 'test admin'
-  | 'live workspace'
-  | 'test workspace'
-  | 'revoked'
-  | 'expired'
-  | 'archived workspace'
-  | 'malformed'
-  | 'missing'
-  | 'disallowed IP';
-
-/**
- * `own`: a workspace of the caller's organization (for workspace keys: the key's workspace);
- * `sibling`: another workspace of the same organization; `other`: a workspace of a second
- * organization, which must read as if it did not exist.
- */
-type Target = 'own' | 'sibling' | 'other';
-
-/** `ok` = 200; anything else is the error `code` expected in the body. */
-type Outcome = 'ok' | 'unauthorized' | 'forbidden' | 'livemode_required' | 'not_found';
-type Expectation = Outcome | Record<Target, Outcome>;
-
-const STATUS: Record<Outcome, number> = { ok: 200, unauthorized: 401, forbidden: 403, livemode_required: 403, not_found: 404 };
 
 /** What the request is aimed at: a workspace, and for revocations a key inside it. */
 interface Aim {
@@ -50,22 +38,10 @@ interface Endpoint {
   expect: Record<Credential, Expectation>;
 }
 
-const ALL_TARGETS = ['own', 'sibling', 'other'] as const;
 const V1 = '/compute/v1';
 const LIMIT = { type: 'lifetime', limit: { amount: 5000, currency: 'MILLI_USD' } };
 
-const by = (own: Outcome, sibling: Outcome, other: Outcome): Record<Target, Outcome> => ({ own, sibling, other });
 const ADMIN_OF_ORGANIZATION = by('ok', 'ok', 'not_found');
-
-/** Credentials that never get past authentication on an authenticated route (§2.1). */
-const REFUSED = {
-  revoked: 'unauthorized',
-  expired: 'unauthorized',
-  'archived workspace': 'unauthorized',
-  malformed: 'unauthorized',
-  missing: 'unauthorized',
-  'disallowed IP': 'forbidden',
-} as const;
 
 /** Workspace keys have no access to /admin/* (§2.3). */
 const NO_WORKSPACE_KEYS = { 'live workspace': 'forbidden', 'test workspace': 'forbidden' } as const;
@@ -206,77 +182,20 @@ const MATRIX: Endpoint[] = [
   },
 ];
 
-const CREDENTIALS = Object.keys(MATRIX[0].expect) as Credential[];
-
 describe('authorization matrix', () => {
   let server: TestServer;
-  /** Credentials that no request in the matrix can change (they never authenticate, or are the bootstrap keys). */
-  const fixedKeys = {} as Record<Exclude<Credential, 'live workspace' | 'test workspace'>, string | undefined>;
-  let otherAdminKey: string;
-  /** Every id of the second organization: none may appear in a successful answer to the first. */
-  const foreignIds = new Set<string>();
-
-  async function call(apiKey: string, method: string, path: string, body?: unknown) {
-    const response = await rawRequest(server, method, path, {
-      apiKey,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    assert.equal(response.status, 200, `fixture ${method} ${path}: ${response.text}`);
-    return response.body;
-  }
-
-  const createWorkspace = async (adminKey: string): Promise<string> =>
-    (await call(adminKey, 'POST', `${V1}/admin/workspaces`, { name: 'Matrix fixture' })).id;
-
-  const createWorkspaceKey = async (adminKey: string, workspaceId: string, mode: 'live' | 'test') => {
-    const created = await call(adminKey, 'POST', `${V1}/admin/api-keys`, { name: 'Matrix fixture', workspace_id: workspaceId, mode });
-    return { key: created.key as string, id: created.key_details.id as string };
-  };
-
-  /** A live admin key of the first organization whose row is then altered directly in the database. */
-  async function alteredAdminKey(change: { expires_at?: string; allowed_ips?: string }): Promise<string> {
-    const created = await createAdminKey(server.storage, { organizationId: server.organizationId, mode: 'live' });
-    await server.storage.db.updateTable('api_keys').set(change).where('id', '=', created.id).execute();
-    return created.key;
-  }
+  let fixtures: CredentialFixtures;
 
   before(async () => {
     // No key cache: an expiry written behind the server's back must apply at once. The matrix
     // sends a few thousand requests with the bootstrap keys, far over the default rate limit.
     server = await startTestServer({ KEY_CACHE_TTL_MS: '0', RATE_LIMIT_MAX: '1000000' });
-    const live = server.liveAdminKey;
-
-    const { organizationId: otherOrganizationId, defaultWorkspaceId: otherDefaultWorkspaceId } = await createOrganization(server.storage, 'Second organization');
-    const otherAdmin = await createAdminKey(server.storage, { organizationId: otherOrganizationId, mode: 'live' });
-    otherAdminKey = otherAdmin.key;
-    for (const id of [otherOrganizationId, otherDefaultWorkspaceId, otherAdmin.id]) foreignIds.add(id);
-
-    const revoked = await createAdminKey(server.storage, { organizationId: server.organizationId, mode: 'live' });
-    await call(live, 'POST', `${V1}/admin/api-keys/${revoked.id}/revoke`);
-    const archivedWorkspaceId = await createWorkspace(live);
-    const archivedWorkspaceKey = await createWorkspaceKey(live, archivedWorkspaceId, 'live');
-    await call(live, 'POST', `${V1}/admin/workspaces/${archivedWorkspaceId}/archive`);
-
-    // The defective credentials are live admin keys (except the archived workspace's), so that
-    // every row in which they are refused would have succeeded with a sound key.
-    Object.assign(fixedKeys, {
-      'live admin': live,
-      'test admin': server.testAdminKey,
-      revoked: revoked.key,
-      expired: await alteredAdminKey({ expires_at: new Date(Date.now() - 60_000).toISOString() }),
-      'archived workspace': archivedWorkspaceKey.key,
-      // Right prefix, secret too short: fails the format check before any lookup.
-      malformed: 'sk_bc_admin_live_tooShort',
-      missing: undefined,
-      // The test client connects from 127.0.0.1.
-      'disallowed IP': await alteredAdminKey({ allowed_ips: JSON.stringify(['203.0.113.7']) }),
-    });
+    fixtures = await setUpCredentials(server);
   });
   after(() => server.close());
 
   it('covers every credential for every endpoint', () => {
     for (const endpoint of MATRIX) assert.deepEqual(Object.keys(endpoint.expect).sort(), [...CREDENTIALS].sort(), endpoint.name);
-    assert.equal(CREDENTIALS.length, 10);
   });
 
   for (const endpoint of MATRIX) {
@@ -289,6 +208,7 @@ describe('authorization matrix', () => {
         it(title, async () => {
           // Fresh workspaces (and workspace keys inside them) for every row, so that archiving,
           // renaming, limits and revocations cannot change what a later row sees.
+          const { createWorkspace, createWorkspaceKey, fixedKeys, otherAdminKey, foreignIds } = fixtures;
           const ownWorkspaceId = await createWorkspace(server.liveAdminKey);
           let apiKey: string | undefined;
           if (credential === 'live workspace' || credential === 'test workspace') {
@@ -312,22 +232,7 @@ describe('authorization matrix', () => {
             apiKey,
             ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
           });
-
-          assert.equal(response.status, STATUS[outcome], `${method} ${path}: ${response.text}`);
-          assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-          if (outcome === 'ok') {
-            for (const id of foreignIds) assert.ok(!response.text.includes(id), `answer leaks ${id} of another organization: ${response.text}`);
-            return;
-          }
-          assert.equal(typeof response.body?.message, 'string', response.text);
-          assert.ok(response.body.message.length > 0);
-          assert.equal(response.body.code, outcome, response.text);
-          assert.deepEqual(
-            Object.keys(response.body).filter((field) => !['code', 'message', 'details'].includes(field)),
-            [],
-            `error body has only code, message and details: ${response.text}`,
-          );
-          assert.equal(await snapshotDatabase(server.storage), before, 'a refused request wrote to the database');
+          await assertOutcome(response, outcome, foreignIds, before, () => snapshotDatabase(server.storage), `${method} ${path}`);
         });
       }
     }

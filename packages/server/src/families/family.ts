@@ -32,6 +32,8 @@ interface FamilyCommon<K extends JobKind> {
   legacyIdPrefixes: readonly string[];
   /** The start (and estimate-cost) body: shape and documented limits, validated before the handler. */
   startBody: TSchema;
+  /** A valid start body: the OpenAPI example, and what the generated route suites start from. */
+  example: Record<string, unknown>;
   /** The job's `input` as stored, echoed and handed to the engine, taken from a start body. */
   inputOf(body: Record<string, unknown>): JobInput<K>;
   /**

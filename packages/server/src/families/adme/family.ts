@@ -17,6 +17,7 @@ export const ADME: PredictionFamily<'adme'> = {
   idPrefix: 'adme_pred_',
   legacyIdPrefixes: [],
   startBody: AdmeStartBody,
+  example: { model: 'adme-v1', input: { molecules: [{ smiles: 'CC(=O)Oc1ccccc1C(=O)O', id: 'aspirin' }, { smiles: 'CN1C=NC2=C1C(=O)N(C(=O)N2C)C', id: 'caffeine' }] } },
   inputOf: (body) => body.input as JobInput<'adme'>,
   checkInput: (input) => checkAdmeInput(input),
   // Unit = molecule.

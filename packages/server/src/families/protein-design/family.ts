@@ -6,6 +6,7 @@ import { type FoundFileInput, structureMediaTypes } from '../common/file-input.t
 import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { ccdHeavyAtoms } from '../structure-and-binding/tokens.ts';
 import listCuratedSpecifications from './curated-specifications.ts';
+import { legacyDesignBody } from './examples.ts';
 import { ProteinDesignStartBody } from './start-body.ts';
 
 type Input = JobInput<'protein_design'>;
@@ -60,6 +61,7 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   pipelineVersion: '1.0',
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: ProteinDesignStartBody,
+  example: legacyDesignBody(10),
   inputOf: ({ idempotency_key: _key, workspace_id: _workspace, ...input }) => input as Input,
   checkInput(input, _chemistry, files) {
     const planned = plan(input, files);

@@ -5,6 +5,7 @@ import { checkStructureAndBindingInput } from './check-input.ts';
 import { structureAndBindingFileInputs } from './file-inputs.ts';
 import { StructureAndBindingStartBody } from './input-schema.ts';
 import { structureTokens } from './tokens.ts';
+import { barnaseBarstar } from './examples.ts';
 
 /** Structure-and-binding predictions (spec/API.md §8; ENGINE.md for the live engine). */
 export const STRUCTURE_AND_BINDING: PredictionFamily<'structure_and_binding'> = {
@@ -19,6 +20,7 @@ export const STRUCTURE_AND_BINDING: PredictionFamily<'structure_and_binding'> = 
   idPrefix: 'sab_pred_',
   legacyIdPrefixes: ['pred_'],
   startBody: StructureAndBindingStartBody,
+  example: { model: 'boltz-2.1', input: barnaseBarstar },
   // The body passed the start-body schema, whose `input` is exactly the SDK's input type.
   inputOf: (body) => body.input as JobInput<'structure_and_binding'>,
   checkInput: (input, chemistry) => checkStructureAndBindingInput(input, chemistry),
