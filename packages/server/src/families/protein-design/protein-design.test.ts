@@ -125,7 +125,7 @@ describe('protein design', () => {
     const results = await allResults(client, 'design', run.id);
     const picked = await allResults(client, 'design', run.id, { ids: [results[9].id, 'pres_unknown', results[2].id].join(','), limit: 1 });
     assert.deepEqual(picked.map((r) => r.id), [results[2].id, results[9].id]);
-    await assert.rejects(client.protein.design.listResults(run.id, { ids: Array.from({ length: 201 }, (_, i) => `pres_${i}`).join(',') }), status(422));
+    await assert.rejects(client.protein.design.listResults(run.id, { ids: Array.from({ length: 201 }, (_, i) => `pres_${i}`).join(',') }), status(400));
   });
 
   it('lists runs with progress and without input; deletes a finished run’s data', async () => {
