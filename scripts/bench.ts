@@ -14,6 +14,7 @@ import { type BenchRequest, type LoadSettings, type Measurement, measure, median
 import type { Scenario } from './bench/scenario.ts';
 import { SCENARIOS } from './bench/scenarios/index.ts';
 import { measureJobLatency } from './bench/job-latency.ts';
+import { measureResultInsertion } from './bench/scenarios/pipelines.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -79,7 +80,10 @@ try {
       ['family', 'jobs/s', 'server p50 ms', 'server p99 ms', 'client p50 ms', 'client p99 ms'],
       ...latencies.map((l) => [l.family, l.jobsPerSecond.toFixed(1), String(l.serverP50Ms), String(l.serverP99Ms), String(l.clientP50Ms), String(l.clientP99Ms)]),
     ]);
-    process.stdout.write('\n');
+    const insertion = await measureResultInsertion(server.context, 1000);
+    process.stdout.write(
+      `\nPipeline results, test mode: a ${insertion.results}-protein design run produced and committed ${insertion.perSecond.toFixed(0)} results/s (${insertion.seconds.toFixed(1)} s, server clock)\n\n`,
+    );
   }
   const rows: string[][] = [['scenario', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'failures', 'vs baseline', 'goal']];
   // Each scenario prepares its data just before its first measurement, as a single round would.
