@@ -27,12 +27,17 @@ export class UrlSigner {
 
   /** `origin` is the scheme and host clients reach this server by. */
   presign(origin: string, file: { file_id: string; filename: string }, now: Date): PresignedFile {
+    return this.presigner(origin, now)(file);
+  }
+
+  /** Presigns any number of files with one expiry (a response's files all expire together). */
+  presigner(origin: string, now: Date): (file: { file_id: string; filename: string }) => PresignedFile {
     const expires = Math.floor(now.getTime() / 1000) + this.lifetimeSeconds;
-    const signature = this.signatureOf(file.file_id, file.filename, expires).toString('base64url');
-    const path = `/compute/v1/files/${encodeURIComponent(file.file_id)}/${encodeURIComponent(file.filename)}`;
-    return {
-      url: `${origin}${path}?expires=${expires}&signature=${signature}`,
-      url_expires_at: new Date(expires * 1000).toISOString(),
+    const urlExpiresAt = new Date(expires * 1000).toISOString();
+    return (file) => {
+      const signature = this.signatureOf(file.file_id, file.filename, expires).toString('base64url');
+      const path = `/compute/v1/files/${encodeURIComponent(file.file_id)}/${encodeURIComponent(file.filename)}`;
+      return { url: `${origin}${path}?expires=${expires}&signature=${signature}`, url_expires_at: urlExpiresAt };
     };
   }
 

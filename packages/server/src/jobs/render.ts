@@ -57,5 +57,5 @@ export function toResult(row: JobResultRow, presign: Presign) {
 }
 
 export function presignerFor(signer: UrlSigner, origin: string, now: Date): Presign {
-  return (file) => signer.presign(origin, file, now);
+  return signer.presigner(origin, now);
 }
