@@ -171,6 +171,12 @@ function planOf(input: JobInput<'protein_design'>, files: ReadonlyMap<string, In
   return plan;
 }
 
+/**
+ * A result archive holds `result/{metrics.json, predicted_structure.cif, pae.npz}`; the CLI extracts
+ * it to `results/<result id>/files/result/…`, the layout the official agent skills read
+ * (spec/API.md §10 names the structure `predicted_structure.cif`; the skills find it through
+ * `paths.structure` of `results/index.jsonl`, whatever its name).
+ */
 const ARCHIVE = 'archive.tar.gz';
 const STRUCTURE = 'predicted_structure.cif';
 
@@ -207,9 +213,9 @@ export function createSyntheticProteinDesignEngine(timing: SyntheticPipelineTimi
       const { files } = await design(run.id, planOf(run.input, run.inputFiles), Number(seqText));
       if (which === 'structure') return Buffer.from(files.cif);
       return tarGz([
-        { path: 'files/result/metrics.json', data: files.metricsJson },
-        { path: `files/result/${STRUCTURE}`, data: Buffer.from(files.cif) },
-        { path: 'files/result/pae.npz', data: files.paeNpz },
+        { path: 'result/metrics.json', data: files.metricsJson },
+        { path: `result/${STRUCTURE}`, data: Buffer.from(files.cif) },
+        { path: 'result/pae.npz', data: files.paeNpz },
       ]);
     },
   };

@@ -74,10 +74,10 @@ describe('protein design', () => {
     const archive = await download(first.artifacts.archive.url);
     assert.equal(archive.status, 200);
     const entries = readTarGz(archive.bytes);
-    assert.deepEqual([...entries.keys()].sort(), ['files/result/metrics.json', 'files/result/pae.npz', 'files/result/predicted_structure.cif']);
-    assert.deepEqual(JSON.parse(entries.get('files/result/metrics.json')!.toString()), first.metrics);
+    assert.deepEqual([...entries.keys()].sort(), ['result/metrics.json', 'result/pae.npz', 'result/predicted_structure.cif']);
+    assert.deepEqual(JSON.parse(entries.get('result/metrics.json')!.toString()), first.metrics);
     const structure = await download(first.artifacts.structure.url);
-    assert.equal(structure.bytes.toString(), entries.get('files/result/predicted_structure.cif')!.toString());
+    assert.equal(structure.bytes.toString(), entries.get('result/predicted_structure.cif')!.toString());
     const again = await download((await allResults(client, 'design', run.id))[0].artifacts.archive.url);
     assert.ok(again.bytes.equals(archive.bytes));
     const part = await download(first.artifacts.archive.url, { range: 'bytes=10-19' });
