@@ -64,6 +64,14 @@ describe('protein design', () => {
     const ledger = await ledgerUnits(server, started.id);
     assert.equal(ledger.units, 30);
     assert.ok(ledger.rows > 1, 'one ledger row per settled batch');
+    const day = new Date().toISOString().slice(0, 10);
+    const usage = await server.client(server.testAdminKey).admin.usage.list({
+      starting_at: `${day}T00:00:00Z`,
+      ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString(),
+      window_size: 'DAY',
+      group_by: ['application'],
+    });
+    assert.ok(usage.data.some((bucket) => bucket.application === 'protein_design' && bucket.quantity >= 30), JSON.stringify(usage.data));
   });
 
   it('serves each result archive and structure, the same bytes every time', async () => {
