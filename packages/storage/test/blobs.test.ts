@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -22,6 +22,23 @@ describe('LocalBlobStore', () => {
     assert.equal((await blobs.readAll('ws_1/job_1/file_1')).toString(), 'abc');
     await blobs.delete(['ws_1/job_1/file_1', 'ws_1/job_1/missing']);
     await assert.rejects(blobs.readAll('ws_1/job_1/file_1'), { code: 'ENOENT' });
+  });
+
+  it('deletes a job folder with everything in it, and removes old leftovers of interrupted writes only', async () => {
+    await blobs.put('ws_2/job_2/file_a', Buffer.from('a'));
+    await blobs.put('ws_2/job_2/file_b', Buffer.from('b'));
+    await blobs.deleteFolder('ws_2/job_2');
+    assert.deepEqual(readdirSync(join(root, 'ws_2')), []);
+
+    mkdirSync(join(root, 'ws_3/job_3'), { recursive: true });
+    const old = join(root, 'ws_3/job_3/file_c.0a1b2c3d4e5f.tmp');
+    const fresh = join(root, 'ws_3/job_3/file_d.0a1b2c3d4e5f.tmp');
+    writeFileSync(old, 'half');
+    writeFileSync(fresh, 'being written');
+    utimesSync(old, new Date(Date.now() - 7200_000), new Date(Date.now() - 7200_000));
+    await blobs.put('ws_3/job_3/file_e', Buffer.from('done'));
+    assert.equal(await blobs.removeIncompleteWrites(new Date(Date.now() - 3600_000)), 1);
+    assert.deepEqual(readdirSync(join(root, 'ws_3/job_3')).sort(), ['file_d.0a1b2c3d4e5f.tmp', 'file_e']);
   });
 
   it('never names a file outside its folder', async () => {

@@ -5,6 +5,10 @@ import { UrlSigner, loadSigningSecret } from '../files/url-signer.ts';
 import { EngineSet } from './engines.ts';
 import { RetentionSweeper } from './retention-sweeper.ts';
 import { JobRunner } from './runner.ts';
+import { removeOrphanedScratchFolders } from './scratch.ts';
+
+/** A blob write takes seconds; a temporary file an hour old belongs to no write in progress. */
+const INCOMPLETE_WRITE_AGE_MS = 3600_000;
 
 /** What job routes and runners share: where bytes live, how URLs are signed, which engines run. */
 export interface JobServices {
@@ -36,7 +40,7 @@ export class JobProcessing implements JobQueue {
   private readonly sweeper: RetentionSweeper;
 
   constructor(
-    deps: JobServices & { storage: Storage; config: ServerConfig; now: () => Date; log: FastifyBaseLogger },
+    private readonly deps: JobServices & { storage: Storage; config: ServerConfig; now: () => Date; log: FastifyBaseLogger },
     options: { runners: boolean },
   ) {
     const { jobs } = deps.config;
@@ -58,6 +62,21 @@ export class JobProcessing implements JobQueue {
   start(): void {
     this.runner?.start();
     this.sweeper.start();
+    void this.cleanUpAfterCrashes();
+  }
+
+  /**
+   * What a process killed with SIGKILL left on this host: its runs' scratch folders and
+   * half-written result files. In the background: a big results folder takes a while to walk.
+   */
+  private async cleanUpAfterCrashes(): Promise<void> {
+    try {
+      const scratch = await removeOrphanedScratchFolders();
+      const writes = await this.deps.blobs.removeIncompleteWrites(new Date(this.deps.now().getTime() - INCOMPLETE_WRITE_AGE_MS));
+      if (scratch + writes > 0) this.deps.log.info({ scratchFolders: scratch, incompleteWrites: writes }, 'removed what crashed runs left behind');
+    } catch (error) {
+      this.deps.log.warn({ err: error }, 'cleaning up after crashed runs failed');
+    }
   }
 
   wake(at?: string): void {

@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
 import type { InputFile, JobError } from '@boltz/engines';
 import { randomBase62 } from '@boltz/shared';
@@ -12,6 +11,7 @@ import type { EngineSet } from './engines.ts';
 import { inputFilesOf } from './run-input.ts';
 import { runPipeline } from './run-pipeline.ts';
 import { runPrediction } from './run-prediction.ts';
+import { makeScratchFolder } from './scratch.ts';
 
 /**
  * A job whose runs keep dying (a crash it causes itself, an input that cannot be read) would
@@ -173,7 +173,7 @@ export class JobRunner {
       signal: abort.signal,
       interrupted: () => leaseLost || this.stopping || abort.signal.aborted,
       inputFiles: () => inputFilesOf(storage, this.options.blobs, job),
-      workDir: async () => (workDir ??= await mkdtemp(join(tmpdir(), `boltz-${job.id}-`))),
+      workDir: async () => (workDir ??= await makeScratchFolder(job.id)),
       finish: async (completion) => {
         if (this.stopping) await context.handBack();
         else if (!leaseLost) await this.complete(job, owner, completion);

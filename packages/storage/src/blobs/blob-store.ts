@@ -23,4 +23,6 @@ export interface BlobStore {
    * engine wrote for a batch that was never committed (a crash between the two).
    */
   deleteFolder(prefix: string): Promise<void>;
+  /** Removes what interrupted writes left behind (a process killed mid-`put`) before `olderThan`; returns how many. */
+  removeIncompleteWrites(olderThan: Date): Promise<number>;
 }

@@ -1,11 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore, ByteRange } from './blob-store.ts';
 
 const SAFE_KEY = /^[0-9A-Za-z_\-./]+$/;
+/** What `put` writes before renaming into place; left behind only by a process killed mid-write. */
+const TEMPORARY_SUFFIX = '.tmp';
 
 /** Blobs as files under one folder (`$BOLTZ_DATA_DIR/results` by default). */
 export class LocalBlobStore implements BlobStore {
@@ -27,7 +29,7 @@ export class LocalBlobStore implements BlobStore {
     await mkdir(dirname(path), { recursive: true });
     // Write a temporary file, flush it, then rename: a crash leaves the old state or the new
     // one, never a truncated file under the real name.
-    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const temporary = `${path}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`;
     const handle = await open(temporary, 'w', 0o600);
     try {
       await handle.writeFile(data);
@@ -52,6 +54,23 @@ export class LocalBlobStore implements BlobStore {
 
   async deleteFolder(prefix: string): Promise<void> {
     await rm(this.pathOf(prefix), { recursive: true, force: true });
+  }
+
+  async removeIncompleteWrites(olderThan: Date): Promise<number> {
+    let removed = 0;
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith(TEMPORARY_SUFFIX)) continue;
+      const path = join(entry.parentPath, entry.name);
+      const { mtime } = await stat(path).catch(() => ({ mtime: new Date() }));
+      if (mtime >= olderThan) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
   }
 }
 

@@ -69,7 +69,7 @@ describe('protein design', () => {
       starting_at: `${day}T00:00:00Z`,
       ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString(),
       window_size: 'DAY',
-      group_by: ['application'],
+      'group_by[]': ['application'],
     });
     assert.ok(usage.data.some((bucket) => bucket.application === 'protein_design' && bucket.quantity >= 30), JSON.stringify(usage.data));
   });
