@@ -8,7 +8,7 @@ import Boltz from 'boltz-api';
 import { MAX_ATTEMPTS } from '../src/jobs/runner.ts';
 import { type TestDatabaseLocation, createTestDatabaseLocation } from '../../storage/test/test-database.ts';
 import { allResults, legacyDesignBody, waitForRun } from './pipelines.ts';
-import { type ServerProcess, startServerProcess } from './server-process.ts';
+import { type CommandResult, type ServerProcess, startServerProcess } from './server-process.ts';
 
 const TEST_ADMIN_KEY = `sk_bc_admin_test_${'R'.repeat(40)}`;
 const RESTARTS = MAX_ATTEMPTS + 2;
@@ -42,7 +42,7 @@ describe('pipeline runs across graceful restarts', () => {
     for (let restart = 1; restart <= RESTARTS; restart++) {
       const client = new Boltz({ apiKey: TEST_ADMIN_KEY, baseURL: running.baseURL, maxRetries: 0, logLevel: 'off' });
       await waitForRun(client, 'design', run.id, (r) => r.status === 'running' && r.progress.num_proteins_generated >= restart * 20, 60_000);
-      const stopped = await running.stop();
+      const stopped: CommandResult = await running.stop();
       assert.equal(stopped.code, 0, stopped.stderr);
       running = await startServerProcess(env);
     }

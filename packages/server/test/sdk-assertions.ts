@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { APIError } from 'boltz-api';
 
 /**
  * Shape checks shared by the official-SDK conformance tests. The field lists are those of the
@@ -88,4 +89,14 @@ export async function expectSdkError<E extends SdkApiError>(
   // The SDK builds its message as "<status> <body.message>" (spec/API.md §3.1).
   assert.equal(error.message, `${error.status} ${body.message}`);
   return error as E & { error: { code: string; message: string; details?: Record<string, string> } };
+}
+
+/** For `assert.rejects`: the SDK raised an APIError with this status (and error `code`). */
+export function apiError(status: number, code?: string) {
+  return (error: unknown) => {
+    assert.ok(error instanceof APIError, String(error));
+    assert.equal(error.status, status, JSON.stringify(error.error));
+    if (code) assert.equal((error.error as { code: string }).code, code);
+    return true;
+  };
 }

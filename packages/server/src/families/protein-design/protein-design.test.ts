@@ -4,17 +4,9 @@ import { APIError } from 'boltz-api';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { download, newWorkspace, workspaceKey } from '../../../test/predictions.ts';
 import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, ledgerUnits, legacyDesignBody, terminal, waitForRun } from '../../../test/pipelines.ts';
-import { assertFields } from '../../../test/sdk-assertions.ts';
+import { apiError, assertFields } from '../../../test/sdk-assertions.ts';
 import { readTarGz } from '../../../../engines/test/helpers.ts';
 
-function status(code: number, errorCode?: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof APIError, String(error));
-    assert.equal(error.status, code, JSON.stringify(error.error));
-    if (errorCode) assert.equal((error.error as { code: string }).code, errorCode);
-    return true;
-  };
-}
 
 /** Protein design through the official SDK (spec/API.md §10), test mode. */
 describe('protein design', () => {
@@ -122,8 +114,8 @@ describe('protein design', () => {
     assert.deepEqual(results.slice(0, kept.length).map((r) => r.id), kept.map((r) => r.id), 'the first results are the ones kept at the stop');
     assert.equal((await ledgerUnits(server, run.id)).units, 200, 'no result billed twice');
 
-    await assert.rejects(client.protein.design.resume(run.id), status(409, 'conflict'));
-    await assert.rejects(client.protein.design.stop(run.id), (error) => status(409, 'conflict')(error) && (error as APIError).headers?.get('x-should-retry') === 'false');
+    await assert.rejects(client.protein.design.resume(run.id), apiError(409, 'conflict'));
+    await assert.rejects(client.protein.design.stop(run.id), (error) => apiError(409, 'conflict')(error) && (error as APIError).headers?.get('x-should-retry') === 'false');
   });
 
   it('filters results by ids before paging, skipping unknown ids', async () => {
@@ -133,13 +125,13 @@ describe('protein design', () => {
     const results = await allResults(client, 'design', run.id);
     const picked = await allResults(client, 'design', run.id, { ids: [results[9].id, 'pres_unknown', results[2].id].join(','), limit: 1 });
     assert.deepEqual(picked.map((r) => r.id), [results[2].id, results[9].id]);
-    await assert.rejects(client.protein.design.listResults(run.id, { ids: Array.from({ length: 201 }, (_, i) => `pres_${i}`).join(',') }), status(400));
+    await assert.rejects(client.protein.design.listResults(run.id, { ids: Array.from({ length: 201 }, (_, i) => `pres_${i}`).join(',') }), apiError(400));
   });
 
   it('lists runs with progress and without input; deletes a finished run’s data', async () => {
     const client = server.client(key);
     const run = await client.protein.design.start(legacyDesignBody(10));
-    await assert.rejects(client.protein.design.deleteData(run.id), status(409, 'conflict'));
+    await assert.rejects(client.protein.design.deleteData(run.id), apiError(409, 'conflict'));
     await waitForRun(client, 'design', run.id);
     const listed = (await client.protein.design.list()).data.find((item) => item.id === run.id)!;
     assertFields(listed, RUN_LIST_ITEM_FIELDS);
@@ -198,7 +190,7 @@ describe('protein design', () => {
     for (const [request, code, path] of cases) {
       for (const call of [() => client.protein.design.start(request as never), () => client.protein.design.estimateCost(request as never)]) {
         await assert.rejects(call(), (error) => {
-          status(code)(error);
+          apiError(code)(error);
           const details = (error as APIError).error as { details?: Record<string, string> };
           assert.ok(details.details && Object.keys(details.details).some((key) => key === path), `${path} in ${JSON.stringify(details)}`);
           return true;
@@ -211,11 +203,11 @@ describe('protein design', () => {
   it('keeps other workspaces’ and other modes’ runs invisible', async () => {
     const run = await server.client(key).protein.design.start(legacyDesignBody(10));
     const other = server.client(await workspaceKey(server, await newWorkspace(server, 'Others'), 'test'));
-    await assert.rejects(other.protein.design.retrieve(run.id), status(404, 'not_found'));
-    await assert.rejects(other.protein.design.listResults(run.id).then((page) => page), status(404, 'not_found'));
-    await assert.rejects(other.protein.design.stop(run.id), status(404, 'not_found'));
-    await assert.rejects(server.client(server.liveAdminKey).protein.design.retrieve(run.id), status(404, 'not_found'));
+    await assert.rejects(other.protein.design.retrieve(run.id), apiError(404, 'not_found'));
+    await assert.rejects(other.protein.design.listResults(run.id).then((page) => page), apiError(404, 'not_found'));
+    await assert.rejects(other.protein.design.stop(run.id), apiError(404, 'not_found'));
+    await assert.rejects(server.client(server.liveAdminKey).protein.design.retrieve(run.id), apiError(404, 'not_found'));
     assert.equal((await server.client(server.testAdminKey).protein.design.retrieve(run.id)).id, run.id);
-    await assert.rejects(server.client(server.liveAdminKey).protein.design.start(legacyDesignBody(10)), status(501, 'engine_unavailable'));
+    await assert.rejects(server.client(server.liveAdminKey).protein.design.start(legacyDesignBody(10)), apiError(501, 'engine_unavailable'));
   });
 });

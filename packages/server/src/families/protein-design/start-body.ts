@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { DesignStartParams } from 'boltz-api/resources/protein/design';
 import { START_FIELD_LIMITS, withLimits } from '../common/schema-limits.ts';
-import { START_BODY_SCHEMA } from './start-body.generated.ts';
+import START_BODY_SCHEMA from './start-body.schema.json' with { type: 'json' };
 
 /** `num_proteins` of every protein design request (spec/API.md §10). */
 export const MIN_PROTEINS = 10;

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { APIError } from 'boltz-api';
+import { apiError } from '../../../test/sdk-assertions.ts';
 import { createAdminKey, createOrganization } from '../../bootstrap.ts';
 import { type TestServer, rawRequest, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { ADME_INPUT, STRUCTURE_INPUT, allJobsFinished, newWorkspace, waitUntilDone, workspaceKey } from '../../../test/predictions.ts';
 
-function status(code: number, errorCode?: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof APIError, String(error));
-    assert.equal(error.status, code, JSON.stringify(error.error));
-    if (errorCode) assert.equal((error.error as { code: string }).code, errorCode);
-    return true;
-  };
-}
 
 /** Who may see and start which prediction (spec/API.md §2.3, §7.1, decisions d–f). */
 describe('prediction access: workspaces, modes, organizations', () => {
@@ -38,12 +31,12 @@ describe('prediction access: workspaces, modes, organizations', () => {
 
   it("another workspace's key sees a 404 and an empty list", async () => {
     const b = server.client(testKeyB);
-    await assert.rejects(b.predictions.structureAndBinding.retrieve(jobA), status(404, 'not_found'));
-    await assert.rejects(b.predictions.structureAndBinding.deleteData(jobA), status(404, 'not_found'));
+    await assert.rejects(b.predictions.structureAndBinding.retrieve(jobA), apiError(404, 'not_found'));
+    await assert.rejects(b.predictions.structureAndBinding.deleteData(jobA), apiError(404, 'not_found'));
     assert.equal((await b.predictions.structureAndBinding.list()).data.length, 0);
     // Naming the other workspace explicitly is refused outright.
-    await assert.rejects(b.predictions.structureAndBinding.list({ workspace_id: workspaceA }), status(403, 'forbidden'));
-    await assert.rejects(b.predictions.structureAndBinding.retrieve(jobA, { workspace_id: workspaceA }), status(403, 'forbidden'));
+    await assert.rejects(b.predictions.structureAndBinding.list({ workspace_id: workspaceA }), apiError(403, 'forbidden'));
+    await assert.rejects(b.predictions.structureAndBinding.retrieve(jobA, { workspace_id: workspaceA }), apiError(403, 'forbidden'));
   });
 
   it('a workspace key may name its own workspace but not another one when starting', async () => {
@@ -52,14 +45,14 @@ describe('prediction access: workspaces, modes, organizations', () => {
     assert.equal(own.workspace_id, workspaceA);
     await allJobsFinished(server);
     const before = await snapshotDatabase(server.storage);
-    await assert.rejects(a.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: workspaceB }), status(403, 'forbidden'));
-    await assert.rejects(a.predictions.adme.estimateCost({ model: 'adme-v1', input: ADME_INPUT, workspace_id: workspaceB }), status(403, 'forbidden'));
+    await assert.rejects(a.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: workspaceB }), apiError(403, 'forbidden'));
+    await assert.rejects(a.predictions.adme.estimateCost({ model: 'adme-v1', input: ADME_INPUT, workspace_id: workspaceB }), apiError(403, 'forbidden'));
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 
   it('test and live jobs never see each other (decision e)', async () => {
-    await assert.rejects(server.client(liveKeyA).predictions.structureAndBinding.retrieve(jobA), status(404));
-    await assert.rejects(server.client(server.liveAdminKey).predictions.structureAndBinding.retrieve(jobA), status(404));
+    await assert.rejects(server.client(liveKeyA).predictions.structureAndBinding.retrieve(jobA), apiError(404));
+    await assert.rejects(server.client(server.liveAdminKey).predictions.structureAndBinding.retrieve(jobA), apiError(404));
     assert.equal((await server.client(liveKeyA).predictions.structureAndBinding.list()).data.length, 0);
     assert.equal((await server.client(server.testAdminKey).predictions.structureAndBinding.retrieve(jobA)).id, jobA);
   });
@@ -72,7 +65,7 @@ describe('prediction access: workspaces, modes, organizations', () => {
       () => server.client(server.liveAdminKey).predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT }),
     ]) {
       await assert.rejects(start(), (error) => {
-        status(501, 'engine_unavailable')(error);
+        apiError(501, 'engine_unavailable')(error);
         assert.equal((error as APIError).headers?.get('x-should-retry'), 'false');
         return true;
       });
@@ -85,13 +78,13 @@ describe('prediction access: workspaces, modes, organizations', () => {
 
   it('admins: unknown workspace → 404, archived workspace → 403 workspace_archived', async () => {
     const admin = server.client(server.testAdminKey);
-    await assert.rejects(admin.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: 'ws_unknown' }), status(404, 'not_found'));
+    await assert.rejects(admin.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: 'ws_unknown' }), apiError(404, 'not_found'));
     const archived = await newWorkspace(server, 'Archived');
     await server.client(server.liveAdminKey).admin.workspaces.archive(archived);
     await allJobsFinished(server);
     const before = await snapshotDatabase(server.storage);
-    await assert.rejects(admin.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: archived }), status(403, 'workspace_archived'));
-    await assert.rejects(admin.predictions.adme.estimateCost({ model: 'adme-v1', input: ADME_INPUT, workspace_id: archived }), status(403, 'workspace_archived'));
+    await assert.rejects(admin.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: archived }), apiError(403, 'workspace_archived'));
+    await assert.rejects(admin.predictions.adme.estimateCost({ model: 'adme-v1', input: ADME_INPUT, workspace_id: archived }), apiError(403, 'workspace_archived'));
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 
@@ -99,11 +92,11 @@ describe('prediction access: workspaces, modes, organizations', () => {
     const { organizationId: orgId } = await createOrganization(server.storage, 'Other');
     const other = await createAdminKey(server.storage, { organizationId: orgId, mode: 'test' });
     const client = server.client(other.key);
-    await assert.rejects(client.predictions.structureAndBinding.retrieve(jobA), status(404));
-    await assert.rejects(client.predictions.structureAndBinding.retrieve(jobA, { workspace_id: workspaceA }), status(404));
-    await assert.rejects(client.predictions.structureAndBinding.deleteData(jobA), status(404));
+    await assert.rejects(client.predictions.structureAndBinding.retrieve(jobA), apiError(404));
+    await assert.rejects(client.predictions.structureAndBinding.retrieve(jobA, { workspace_id: workspaceA }), apiError(404));
+    await assert.rejects(client.predictions.structureAndBinding.deleteData(jobA), apiError(404));
     assert.equal((await client.predictions.structureAndBinding.list({ workspace_id: workspaceA })).data.length, 0);
-    await assert.rejects(client.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: workspaceA }), status(404));
+    await assert.rejects(client.predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT, workspace_id: workspaceA }), apiError(404));
   });
 
   it('every prediction route needs a credential', async () => {
