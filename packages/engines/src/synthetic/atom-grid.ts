@@ -1,0 +1,182 @@
+import type { Vec3 } from './vector.ts';
+
+/**
+ * A spatial hash of placed atoms for clash and contact queries in O(1) per atom: cubic cells
+ * hashed into a fixed bucket table, each bucket a linked list through `next`. Atoms are removed
+ * only in the reverse order of insertion (`truncate`), which is all that trial placement and
+ * backtracking need, and which keeps removal O(1): the newest atom is always its bucket's head.
+ *
+ * Each atom carries a `group` (e.g. a residue's global index): queries can skip atoms of chosen
+ * groups, such as a residue's own atoms and its bonded neighbour.
+ */
+const TABLE_BITS = 16;
+const TABLE_MASK = (1 << TABLE_BITS) - 1;
+
+export class AtomGrid {
+  private readonly heads = new Int32Array(1 << TABLE_BITS).fill(-1);
+  private next: Int32Array;
+  private coords: Float64Array;
+  private groups: Int32Array;
+  private buckets: Int32Array;
+  private count = 0;
+  private readonly seenBuckets = new Int32Array(27);
+
+  constructor(
+    private readonly cellSize: number,
+    capacity = 1024,
+  ) {
+    this.next = new Int32Array(capacity);
+    this.coords = new Float64Array(capacity * 3);
+    this.groups = new Int32Array(capacity);
+    this.buckets = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  private bucketOf(ix: number, iy: number, iz: number): number {
+    return (Math.imul(ix, 73856093) ^ Math.imul(iy, 19349663) ^ Math.imul(iz, 83492791)) & TABLE_MASK;
+  }
+
+  private grow(): void {
+    const capacity = this.next.length * 2;
+    const resize = <T extends Int32Array | Float64Array>(array: T, size: number): T => {
+      const bigger = new (array.constructor as new (n: number) => T)(size);
+      bigger.set(array);
+      return bigger;
+    };
+    this.next = resize(this.next, capacity);
+    this.coords = resize(this.coords, capacity * 3);
+    this.groups = resize(this.groups, capacity);
+    this.buckets = resize(this.buckets, capacity);
+  }
+
+  add(position: Vec3, group: number): number {
+    if (this.count === this.next.length) this.grow();
+    const i = this.count++;
+    const s = this.cellSize;
+    const bucket = this.bucketOf(Math.floor(position[0] / s), Math.floor(position[1] / s), Math.floor(position[2] / s));
+    this.coords[i * 3] = position[0];
+    this.coords[i * 3 + 1] = position[1];
+    this.coords[i * 3 + 2] = position[2];
+    this.groups[i] = group;
+    this.buckets[i] = bucket;
+    this.next[i] = this.heads[bucket];
+    this.heads[bucket] = i;
+    return i;
+  }
+
+  /** Removes the atoms added after the first `size` (newest first). */
+  truncate(size: number): void {
+    while (this.count > size) {
+      const i = --this.count;
+      this.heads[this.buckets[i]] = this.next[i];
+    }
+  }
+
+  /**
+   * Calls `visit(index, squaredDistance, group)` for every atom within `radius` (≤ the cell
+   * size) of `position`; stops early when `visit` returns true, and then returns true.
+   */
+  forEachNear(position: Vec3, radius: number, visit: (index: number, distanceSquared: number, group: number) => boolean | void): boolean {
+    const s = this.cellSize;
+    const [x, y, z] = position;
+    const cx = Math.floor(x / s);
+    const cy = Math.floor(y / s);
+    const cz = Math.floor(z / s);
+    const r2 = radius * radius;
+    const seen = this.seenBuckets;
+    let seenCount = 0;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dz = -1; dz <= 1; dz++) {
+          const bucket = this.bucketOf(cx + dx, cy + dy, cz + dz);
+          // Two neighbouring cells can share a bucket: visit each bucket once.
+          let repeated = false;
+          for (let k = 0; k < seenCount; k++) repeated ||= seen[k] === bucket;
+          if (repeated) continue;
+          seen[seenCount++] = bucket;
+          for (let i = this.heads[bucket]; i >= 0; i = this.next[i]) {
+            const ddx = this.coords[i * 3] - x;
+            const ddy = this.coords[i * 3 + 1] - y;
+            const ddz = this.coords[i * 3 + 2] - z;
+            const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
+            if (d2 <= r2 && visit(i, d2, this.groups[i]) === true) return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when an atom lies closer than its kind's limit: atoms are of kind `group & kindMask`,
+   * `squaredLimits[kind]` is the squared minimum distance to that kind, and atoms whose group
+   * lies in [skipFrom, skipTo] are ignored. `radius` (≤ the cell size) bounds every limit.
+   * (The hot path of structure building: written without callbacks.)
+   */
+  clashes(position: Vec3, radius: number, squaredLimits: ArrayLike<number>, kindMask: number, skipFrom: number, skipTo: number): boolean {
+    const s = this.cellSize;
+    const [x, y, z] = position;
+    const cx = Math.floor(x / s);
+    const cy = Math.floor(y / s);
+    const cz = Math.floor(z / s);
+    const seen = this.seenBuckets;
+    let seenCount = 0;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dz = -1; dz <= 1; dz++) {
+          const bucket = this.bucketOf(cx + dx, cy + dy, cz + dz);
+          let repeated = false;
+          for (let k = 0; k < seenCount; k++) repeated ||= seen[k] === bucket;
+          if (repeated) continue;
+          seen[seenCount++] = bucket;
+          for (let i = this.heads[bucket]; i >= 0; i = this.next[i]) {
+            const group = this.groups[i];
+            if (group >= skipFrom && group <= skipTo) continue;
+            const ddx = this.coords[i * 3] - x;
+            const ddy = this.coords[i * 3 + 1] - y;
+            const ddz = this.coords[i * 3 + 2] - z;
+            if (ddx * ddx + ddy * ddy + ddz * ddz < squaredLimits[group & kindMask]) return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Atoms within `radius` (≤ the cell size) of `position`. */
+  countNear(position: Vec3, radius: number): number {
+    return this.countWithin(position, radius * radius);
+  }
+
+  private countWithin(position: Vec3, squaredRadius: number): number {
+    const s = this.cellSize;
+    const [x, y, z] = position;
+    const cx = Math.floor(x / s);
+    const cy = Math.floor(y / s);
+    const cz = Math.floor(z / s);
+    const seen = this.seenBuckets;
+    let seenCount = 0;
+    let n = 0;
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dz = -1; dz <= 1; dz++) {
+          const bucket = this.bucketOf(cx + dx, cy + dy, cz + dz);
+          let repeated = false;
+          for (let k = 0; k < seenCount; k++) repeated ||= seen[k] === bucket;
+          if (repeated) continue;
+          seen[seenCount++] = bucket;
+          for (let i = this.heads[bucket]; i >= 0; i = this.next[i]) {
+            const ddx = this.coords[i * 3] - x;
+            const ddy = this.coords[i * 3 + 1] - y;
+            const ddz = this.coords[i * 3 + 2] - z;
+            if (ddx * ddx + ddy * ddy + ddz * ddz <= squaredRadius) n++;
+          }
+        }
+      }
+    }
+    return n;
+  }
+}
