@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Builds packages/chemistry/data/ccd-components.jsonl.gz, the chemical component table the
+"""Builds packages/chemistry/tables/ccd-components.jsonl.gz, the chemical component table the
 server ships (packages/chemistry/src/ccd.ts): every component of the CCP4 monomer library (the
 Debian package `refmac-dictionary`, whose components follow the wwPDB Chemical Component
 Dictionary's codes and atom names) with its heavy atoms, ideal coordinates and bonds.
@@ -22,7 +22,7 @@ import sys
 import gemmi
 
 SOURCE = sys.argv[1] if len(sys.argv) > 1 else '/usr/share/refmac/monomers'
-TARGET = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'chemistry', 'data', 'ccd-components.jsonl.gz')
+TARGET = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'chemistry', 'tables', 'ccd-components.jsonl.gz')
 ORDERS = {'single': 1, 'sinlge': 1, 'double': 2, 'triple': 3, 'aromatic': 1.5, 'aromat': 1.5, 'deloc': 1.5}
 # The monomer library describes standard amino acids inside a chain; the CCD also lists the
 # terminal carboxylate oxygen OXT (bonded to C), which requests may name.

@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
  * CCD ligand atoms, polymer atoms) and heavy-atom counts (pricing tokens, the binder size rule);
  * the synthetic engine places CCD ligands from their ideal coordinates.
  *
- * Source: `data/ccd-components.jsonl.gz`, extracted from Debian's `refmac-dictionary` (CCP4
+ * Source: `tables/ccd-components.jsonl.gz`, extracted from Debian's `refmac-dictionary` (CCP4
  * monomer library 5.41, LGPL-3, © Garib Murshudov) by `scripts/ccd/extract-monomer-library.py`.
  * The 20 standard amino acids have no coordinates there (the engines build them from internal
  * coordinates); the CCD's terminal OXT is added to them. Components deposited after the library
@@ -38,7 +38,7 @@ export interface CcdComponent {
 
 type Row = [code: string, name: string, atoms: Array<[string, string, number | null, number | null, number | null]>, bonds: CcdBond[]];
 
-const DATA = new URL('../data/ccd-components.jsonl.gz', import.meta.url);
+const DATA = new URL('../tables/ccd-components.jsonl.gz', import.meta.url);
 
 let lines: Map<string, string> | undefined;
 const parsed = new Map<string, CcdComponent>();
