@@ -146,6 +146,15 @@ export class AtomGrid {
     return false;
   }
 
+  /** Squared distance to the nearest atom within `radius` (≤ the cell size), or Infinity. */
+  nearestSquared(position: Vec3, radius: number): number {
+    let best = Infinity;
+    this.forEachNear(position, radius, (_i, d2) => {
+      if (d2 < best) best = d2;
+    });
+    return best;
+  }
+
   /** Atoms within `radius` (≤ the cell size) of `position`. */
   countNear(position: Vec3, radius: number): number {
     return this.countWithin(position, radius * radius);

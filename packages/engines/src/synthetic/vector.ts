@@ -147,8 +147,15 @@ export function transpose(m: Matrix3): Matrix3 {
  * fragment (a CCD residue, a base) onto atoms that are already placed.
  */
 export function superposeOnThree(reference: [Vec3, Vec3, Vec3], target: [Vec3, Vec3, Vec3]): (p: Vec3) => Vec3 {
-  const from = frameOf(...reference);
-  const to = transpose(frameOf(...target));
-  const rotation = multiply(to, from);
-  return (p) => add(rotate(rotation, sub(p, reference[0])), target[0]);
+  return rigidTransform(reference, target).forward;
+}
+
+/** superposeOnThree, with its inverse (target space back to reference space). */
+export function rigidTransform(reference: [Vec3, Vec3, Vec3], target: [Vec3, Vec3, Vec3]): { forward: (p: Vec3) => Vec3; inverse: (p: Vec3) => Vec3 } {
+  const rotation = multiply(transpose(frameOf(...target)), frameOf(...reference));
+  const back = transpose(rotation);
+  return {
+    forward: (p) => add(rotate(rotation, sub(p, reference[0])), target[0]),
+    inverse: (p) => add(rotate(back, sub(p, target[0])), reference[0]),
+  };
 }
