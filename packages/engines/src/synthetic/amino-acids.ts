@@ -210,7 +210,9 @@ const gridCache = new Map<string, number[][]>();
 export function chiGrid(residue: string): number[][] {
   const cached = gridCache.get(residue);
   if (cached) return cached;
+  // Proline's ring allows only its two puckers (already among its rotamers).
   const count = residue === 'PRO' ? 0 : (ROTAMER_OPTIONS[residue]?.length ?? 0);
+  if (count === 0) return [];
   let sets: number[][] = [[]];
   for (let k = 0; k < count; k++) {
     const values = k < 2 ? Array.from({ length: 12 }, (_, j) => -180 + 30 * j) : [180, -65, 65];

@@ -113,6 +113,7 @@ export function dockBody(assembly: Assembly, body: readonly Vec3[], random: Rand
       else outside = middle;
     }
     const points = placeAt(outside);
+    if (best && assembly.clashes(points)) continue;
     const contacts = assembly.contacts(points, INTERFACE_CONTACT);
     const satisfied = options.targets ? options.targets.filter((t) => points.some((p) => distance(p, t) <= (options.reach ?? 8))).length : 0;
     if (!best || satisfied > best.satisfied || (satisfied === best.satisfied && contacts > best.contacts)) {
@@ -174,6 +175,8 @@ export function placeLigand(assembly: Assembly, ligand: readonly Vec3[], random:
         }
       } else outside = inside;
       const points = placeAt(outside);
+      // The pocket's normal can point into a crevice: a pose still clashing at the far end is no pose.
+      if (assembly.clashes(points)) continue;
       const contacts = assembly.contacts(points, LIGAND_CONTACT);
       if (contacts < needed) continue;
       const reach = options.reach ?? 6;

@@ -7,6 +7,7 @@ import {
   axisRotation,
   centroid,
   dihedral,
+  distance,
   normalize,
   placeAtom,
   randomRotation,
@@ -81,24 +82,28 @@ const BASIN_SPREAD = 15;
  * backbones out of where side chains will go, but bulks and Cβ of different residues may come
  * close (side chains interdigitate when packed).
  */
-const [BACKBONE, BETA, BULK] = [0, 1, 2] as const;
-type LayoutKind = typeof BACKBONE | typeof BETA | typeof BULK;
+const [BACKBONE, BETA, BULK, CARBONYL] = [0, 1, 2, 3] as const;
+type LayoutKind = typeof BACKBONE | typeof BETA | typeof BULK | typeof CARBONYL;
+// Columns: against BACKBONE, BETA, BULK, CARBONYL. Carbonyl O accepts hydrogen-bond distances to N.
 const LAYOUT_LIMITS: Record<LayoutKind, Float64Array> = {
-  [BACKBONE]: Float64Array.from([2.9, 3.0, 3.4, 0], (d) => d * d),
-  [BETA]: Float64Array.from([3.0, 3.2, 2.2, 0], (d) => d * d),
-  [BULK]: Float64Array.from([3.4, 2.2, 2.0, 0], (d) => d * d),
+  [BACKBONE]: Float64Array.from([2.9, 3.0, 3.4, 2.6], (d) => d * d),
+  [BETA]: Float64Array.from([3.0, 3.2, 2.2, 2.8], (d) => d * d),
+  [BULK]: Float64Array.from([3.4, 2.2, 2.0, 3.0], (d) => d * d),
+  [CARBONYL]: Float64Array.from([2.6, 2.8, 3.0, 2.8], (d) => d * d),
 };
 const LAYOUT_CELL = 3.6;
+const CARBONYL_CLEARANCE = 2.75;
 const SIDE_CHAIN_CLASH = 3.0;
 const SIDE_CHAIN_LIMITS = Float64Array.from([SIDE_CHAIN_CLASH ** 2]);
+const REPACK_ROUNDS = 3;
 
 /**
  * Loop conformations tried per element (more for small proteins, where each element weighs more
  * in the radius of gyration and trials are cheap), and the weights of the packing score.
  */
-const elementCandidates = (residues: number) => Math.round(Math.min(300, Math.max(80, 30_000 / residues)));
+const elementCandidates = (residues: number) => Math.round(Math.min(300, Math.max(120, 30_000 / residues)));
 const CONTACT_RADIUS = 10;
-const CENTER_WEIGHT = 1;
+const CENTER_WEIGHT = 3;
 const EXPOSURE_WEIGHT = 2;
 const TAIL_TRIALS = 60;
 const TAIL_UNIT = 6;
@@ -208,9 +213,12 @@ class ProteinFolder {
 
   // ── Layout ───────────────────────────────────────────────────────────────────────────
 
-  /** True when a layout atom of residue i and kind `kind` would clash with residues other than i − 1 … i + 1. */
+  /**
+   * True when a layout atom of residue i and kind `kind` would clash with residues other than
+   * i − 2 … i + 2 (whose distances the torsions already fix).
+   */
   private layoutClash(position: Vec3, kind: LayoutKind, i: number): boolean {
-    return this.layout.clashes(position, LAYOUT_CELL, LAYOUT_LIMITS[kind], 3, 4 * (i - 1), 4 * (i + 1) + 3);
+    return this.layout.clashes(position, LAYOUT_CELL, LAYOUT_LIMITS[kind], 3, 4 * (i - 2), 4 * (i + 2) + 3);
   }
 
   /** Checks residues [start, end) against the layout and adds them; on a clash adds nothing. */
@@ -226,10 +234,19 @@ class ProteinFolder {
         bulk = sideChainBulk(this.names[i], frame, beta);
         ok = !this.layoutClash(beta, BETA, i) && !this.layoutClash(bulk, BULK, i);
       }
+      // The previous residue's carbonyl O (its position needs this residue's N): clear of
+      // everything but its neighbours, and of this residue's C and Cβ (five bonds away).
+      const previous = i === start ? this.frames[i - 1] : frames[i - start - 1];
+      let oxygen: Vec3 | undefined;
+      if (ok && previous && i > 0) {
+        oxygen = placeAtom(previous.N, previous.CA, previous.C, BOND.CO, ANGLE.CACO, dihedral(previous.N, previous.CA, previous.C, frame.N) + 180);
+        ok = !this.layoutClash(oxygen, CARBONYL, i - 1) && distance(oxygen, frame.C) >= CARBONYL_CLEARANCE && (!beta || distance(oxygen, beta) >= CARBONYL_CLEARANCE);
+      }
       if (!ok) {
         this.layout.truncate(mark);
         return false;
       }
+      if (oxygen) this.layout.add(oxygen, 4 * (i - 1) + CARBONYL);
       for (const atom of [frame.N, frame.CA, frame.C]) this.layout.add(atom, 4 * i + BACKBONE);
       if (beta && bulk) {
         this.layout.add(beta, 4 * i + BETA);
@@ -384,6 +401,19 @@ class ProteinFolder {
       if (this.names[i] !== 'GLY') grid.add(betaCarbon(this.names[i], b), backboneGroup(i));
     });
     const sides = backbones.map((b, i) => this.packSideChain(i, b, grid));
+    // Side chains packed early could not see later ones: those that clash are packed again,
+    // against everything else, for a few rounds.
+    for (let round = 0; round < REPACK_ROUNDS; round++) {
+      const full = new AtomGrid(3.2, n * 10 + 16);
+      backbones.forEach((b, i) => {
+        for (const atom of [b.N, b.CA, b.C, b.O]) full.add(atom, backboneGroup(i));
+        if (this.names[i] !== 'GLY') full.add(betaCarbon(this.names[i], b), backboneGroup(i));
+        for (const atom of sides[i]) if (atom.name !== 'CB') full.add(atom.position, sideGroup(i));
+      });
+      const clashing = sides.flatMap((side, i) => (this.sideChainClashes(i, side, full, Infinity) > 0 ? [i] : []));
+      if (clashing.length === 0) break;
+      for (const i of clashing) sides[i] = this.packSideChain(i, backbones[i], full);
+    }
     const last = backbones[n - 1];
     const oxt = placeAtom(last.N, last.CA, last.C, BOND.COXT, ANGLE.CACOXT, IDEAL.E[1]);
     const shift = scale(centroid(backbones.map((b) => b.CA)), -1);
@@ -401,18 +431,20 @@ class ProteinFolder {
     });
   }
 
+  /** Side-chain atoms (beyond Cβ) of residue i that clash with other residues' atoms in `grid`, counted up to `limit`. */
+  private sideChainClashes(i: number, side: readonly PlacedAtom[], grid: AtomGrid, limit: number): number {
+    // A proline's ring closes on its own N, bonded to the previous residue's C: skip that residue too.
+    const skipFrom = this.names[i] === 'PRO' ? backboneGroup(i - 1) : backboneGroup(i);
+    let clashes = 0;
+    for (const atom of side) {
+      if (atom.name !== 'CB' && grid.clashes(atom.position, SIDE_CHAIN_CLASH, SIDE_CHAIN_LIMITS, 0, skipFrom, sideGroup(i)) && ++clashes >= limit) break;
+    }
+    return clashes;
+  }
+
   private packSideChain(i: number, backbone: Backbone, grid: AtomGrid): PlacedAtom[] {
     const name = this.names[i];
-    // A proline's ring closes on its own N, bonded to the previous residue's C: skip that residue too.
-    const skipFrom = name === 'PRO' ? backboneGroup(i - 1) : backboneGroup(i);
-    const clashCount = (candidate: PlacedAtom[], limit: number) => {
-      let clashes = 0;
-      // CB is already in the grid with the backbone.
-      for (const atom of candidate) {
-        if (atom.name !== 'CB' && grid.clashes(atom.position, SIDE_CHAIN_CLASH, SIDE_CHAIN_LIMITS, 0, skipFrom, sideGroup(i)) && ++clashes >= limit) break;
-      }
-      return clashes;
-    };
+    const clashCount = (candidate: PlacedAtom[], limit: number) => this.sideChainClashes(i, candidate, grid, limit);
     let best: PlacedAtom[] = [];
     let fewest = Infinity;
     const consider = (candidate: PlacedAtom[]) => {

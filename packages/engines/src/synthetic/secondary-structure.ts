@@ -112,6 +112,10 @@ export function assignSecondaryStructure(sequence: string): SecondaryStructure[]
       states.fill(rule === HELIX ? 'H' : 'E', at, Math.min(at + rule.max, end));
     }
   }
+  // Proline cannot sit inside a helix (its ring would meet the carbonyl four residues back).
+  letters.forEach((letter, i) => {
+    if (letter === 'P' && states[i] === 'H' && states[i - 1] === 'H') states[i] = 'L';
+  });
   separateElements(states, ruleOf);
   return states;
 }

@@ -39,8 +39,7 @@ export function dihedral(a: Vec3, b: Vec3, c: Vec3, d: Vec3): number {
   const b3 = sub(d, c);
   const n1 = cross(b1, b2);
   const n2 = cross(b2, b3);
-  const m = cross(n1, normalize(b2));
-  return Math.atan2(dot(m, n2), dot(n1, n2)) / DEG;
+  return Math.atan2(dot(cross(n1, n2), normalize(b2)), dot(n1, n2)) / DEG;
 }
 
 /**
