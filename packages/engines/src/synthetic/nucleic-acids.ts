@@ -86,7 +86,7 @@ interface Level {
 function nucleotide(residue: string, rna: boolean, level: number): Level {
   const atoms: PlacedAtom[] = FIBER.map(([name, element, ...position]) => ({ name, element, position: cylindrical(position, level) }));
   const at = (name: string) => atoms.find((a) => a.name === name)!.position;
-  if (rna) atoms.push({ name: "O2'", element: 'O', position: ribose2Oxygen(at("C1'"), at("C2'"), at("C3'"), at("O3'")) });
+  if (rna) atoms.push({ name: "O2'", element: 'O', position: ribose2Oxygen(at("C1'"), at("C2'"), at("C3'"), [cylindrical(FIBER[0].slice(2) as Cylindrical, level + 1), cylindrical(FIBER[2].slice(2) as Cylindrical, level + 1)]) });
   const base = baseOf(residue);
   if (!base) return { atoms };
   const { glycosidic, c1, atoms: ring } = BASES[base];
@@ -100,8 +100,8 @@ function nucleotide(residue: string, rna: boolean, level: number): Level {
   return { atoms, frame };
 }
 
-/** O2' on C2', tetrahedral, on the side of O3' (the 2'-OH and 3'-O of a ribose are cis). */
-function ribose2Oxygen(c1: Vec3, c2: Vec3, c3: Vec3, o3: Vec3): Vec3 {
+/** O2' on C2', tetrahedral, on the side away from the next nucleotide's phosphate. */
+function ribose2Oxygen(c1: Vec3, c2: Vec3, c3: Vec3, nextPhosphate: Vec3[]): Vec3 {
   const u = normal(c2, c1);
   const v = normal(c2, c3);
   const bisector = normal([0, 0, 0], [-(u[0] + v[0]), -(u[1] + v[1]), -(u[2] + v[2])]);
@@ -111,8 +111,8 @@ function ribose2Oxygen(c1: Vec3, c2: Vec3, c3: Vec3, o3: Vec3): Vec3 {
     const sin = sign * Math.sin(54.75 * DEG);
     return [c2[0] + 1.42 * (bisector[0] * cos + perpendicular[0] * sin), c2[1] + 1.42 * (bisector[1] * cos + perpendicular[1] * sin), c2[2] + 1.42 * (bisector[2] * cos + perpendicular[2] * sin)];
   });
-  const gap = (p: Vec3) => Math.hypot(p[0] - o3[0], p[1] - o3[1], p[2] - o3[2]);
-  return gap(candidates[0]) < gap(candidates[1]) ? candidates[0] : candidates[1];
+  const gap = (p: Vec3) => Math.min(...nextPhosphate.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2])));
+  return gap(candidates[0]) > gap(candidates[1]) ? candidates[0] : candidates[1];
 }
 
 function normal(from: Vec3, to: Vec3): Vec3 {

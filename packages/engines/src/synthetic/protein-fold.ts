@@ -73,6 +73,8 @@ const LOOP_BASINS: Basins = [[-65, -40, 0.35], [-120, 130, 0.25], [-70, 145, 0.3
 const TURN_FORMER_BASINS: Basins = [[-65, -40, 0.3], [-120, 130, 0.2], [-70, 145, 0.25], [60, 45, 0.25]];
 const GLYCINE_BASINS: Basins = [[-65, -40, 0.2], [-120, 130, 0.2], [80, 10, 0.25], [80, -170, 0.15], [-80, 170, 0.2]];
 const PROLINE_BASINS: Basins = [[-65, -35, 0.45], [-65, 145, 0.55]];
+// Before a proline, ψ stays extended: an α conformation would put the ring against the chain.
+const PRE_PROLINE_BASINS: Basins = [[-120, 130, 0.5], [-70, 145, 0.5]];
 const BASIN_SPREAD = 15;
 
 /**
@@ -132,7 +134,8 @@ function pickBasin(basins: Basins, random: Random): [number, number] {
 }
 
 /** (φ, ψ) of a loop residue; proline's φ is fixed by its ring. */
-function loopTorsions(residue: string, random: Random): [number, number] {
+function loopTorsions(residue: string, random: Random, next?: string): [number, number] {
+  if (next === 'PRO' && residue !== 'PRO') return pickBasin(PRE_PROLINE_BASINS, random);
   if (residue === 'GLY') return pickBasin(GLYCINE_BASINS, random);
   if (residue === 'PRO') return pickBasin(PROLINE_BASINS, random);
   return pickBasin(residue === 'ASN' || residue === 'ASP' ? TURN_FORMER_BASINS : LOOP_BASINS, random);
@@ -297,7 +300,7 @@ class ProteinFolder {
       let psi = IDEAL[previous.type][1];
       for (let i = previous.end; i < end; i++) {
         const inElement = i >= element.start && i < element.end;
-        const [phi, nextPsi] = inElement ? IDEAL[element.type] : loopTorsions(this.names[i], this.random);
+        const [phi, nextPsi] = inElement ? IDEAL[element.type] : loopTorsions(this.names[i], this.random, this.names[i + 1]);
         frame = nextFrame(frame, psi, phi);
         frames.push(frame);
         psi = nextPsi;
@@ -339,9 +342,9 @@ class ProteinFolder {
     let best: { frames: Frame[]; score: number } | undefined;
     for (let t = 0; t < TAIL_TRIALS; t++) {
       const frames = [FIRST];
-      let psi = loopTorsions(this.names[0], this.random)[1];
+      let psi = loopTorsions(this.names[0], this.random, this.names[1])[1];
       for (let i = 1; i <= first; i++) {
-        const [phi, nextPsi] = i === first ? IDEAL[this.elements[0].type] : loopTorsions(this.names[i], this.random);
+        const [phi, nextPsi] = i === first ? IDEAL[this.elements[0].type] : loopTorsions(this.names[i], this.random, this.names[i + 1]);
         frames.push(nextFrame(frames[i - 1], psi, this.names[i] === 'PRO' ? -65 : phi));
         psi = nextPsi;
       }
@@ -360,7 +363,7 @@ class ProteinFolder {
   /** Residues from `start` to the end, grown forward from `after` (the residue before), most compact clash-free trial per unit. */
   private growTail(start: number, after: Frame | undefined): void {
     let previous = after;
-    let previousPsi = start > 0 && this.secondary[start - 1] !== 'L' ? IDEAL[this.secondary[start - 1] as 'H' | 'E'][1] : loopTorsions(this.names[Math.max(0, start - 1)], this.random)[1];
+    let previousPsi = start > 0 && this.secondary[start - 1] !== 'L' ? IDEAL[this.secondary[start - 1] as 'H' | 'E'][1] : loopTorsions(this.names[Math.max(0, start - 1)], this.random, this.names[start])[1];
     for (let unitStart = start; unitStart < this.n; unitStart += TAIL_UNIT) {
       const unitEnd = Math.min(this.n, unitStart + TAIL_UNIT);
       let best: { frames: Frame[]; score: number; psi: number } | undefined;
@@ -369,7 +372,7 @@ class ProteinFolder {
         let frame = previous;
         let psi = previousPsi;
         for (let i = unitStart; i < unitEnd; i++) {
-          const [phi, nextPsi] = loopTorsions(this.names[i], this.random);
+          const [phi, nextPsi] = loopTorsions(this.names[i], this.random, this.names[i + 1]);
           frame = frame ? nextFrame(frame, psi, this.names[i] === 'PRO' ? -65 : phi) : FIRST;
           frames.push(frame);
           psi = nextPsi;

@@ -112,9 +112,12 @@ export function assignSecondaryStructure(sequence: string): SecondaryStructure[]
       states.fill(rule === HELIX ? 'H' : 'E', at, Math.min(at + rule.max, end));
     }
   }
-  // Proline cannot sit inside a helix (its ring would meet the carbonyl four residues back).
+  // Proline cannot sit inside a helix (its ring would meet the carbonyl four residues back),
+  // and the residue before it is a loop residue (its ψ is restricted, protein-fold.ts).
   letters.forEach((letter, i) => {
-    if (letter === 'P' && states[i] === 'H' && states[i - 1] === 'H') states[i] = 'L';
+    if (letter !== 'P' || i === 0) return;
+    if (states[i] === 'H' && states[i - 1] === 'H') states[i] = 'L';
+    states[i - 1] = 'L';
   });
   separateElements(states, ruleOf);
   return states;
