@@ -20,6 +20,8 @@ export {
   predictAdme,
   admeFromDescriptors,
   synthesizeComplex,
+  synthesizeStructureAndBinding,
+  complexSpecOf,
   SYNTHETIC_TASKS,
   type SyntheticEngineOptions,
   type ComplexSpec,

@@ -300,7 +300,7 @@ function assemble(spec: ComplexSpec, drafts: ChainDraft[], bodies: Array<{ chain
   const setBody = (b: number, points: Vec3[]) => {
     let k = 0;
     for (const c of bodies[b].chains) atoms[c] = atoms[c].map((residue) => residue.map(() => points[k++]));
-    assembly.add(points, b);
+    assembly.add(points, b, bodies[b].polymer);
     placed.add(b);
   };
   const chainIndex = (id: string) => drafts.findIndex((d) => d.id === id);

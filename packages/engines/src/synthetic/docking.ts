@@ -18,8 +18,11 @@ export class Assembly {
   /** Coarse grid for burial counts (atoms within 8 Å). */
   private readonly coarse = new AtomGrid(8, 1024);
   readonly positions: Vec3[] = [];
+  /** Bodies that ligands bind to (polymers); contacts count only these. */
+  private readonly receptors = new Set<number>();
 
-  add(points: readonly Vec3[], body: number): void {
+  add(points: readonly Vec3[], body: number, receptor: boolean): void {
+    if (receptor) this.receptors.add(body);
     for (const p of points) {
       this.grid.add(p, body);
       this.coarse.add(p, body);
@@ -42,10 +45,10 @@ export class Assembly {
     return false;
   }
 
-  /** Points with a placed atom within `radius` (≤ 4.5 Å). */
+  /** Points with a receptor atom within `radius` (≤ 4.5 Å). */
   contacts(points: readonly Vec3[], radius: number): number {
     let n = 0;
-    for (const p of points) if (this.grid.countNear(p, radius) > 0) n++;
+    for (const p of points) if (this.grid.forEachNear(p, radius, (_i, _d2, body) => this.receptors.has(body))) n++;
     return n;
   }
 
@@ -157,13 +160,16 @@ export interface PocketOptions {
  */
 export function placeLigand(assembly: Assembly, ligand: readonly Vec3[], random: Random, options: PocketOptions): Pose {
   const center = centroid(ligand);
-  const probes = pocketProbes(assembly, random, options);
   const needed = Math.min(4, ligand.length);
   const poses: Pose[] = [];
-  for (const probe of probes) {
+  // Clash-free poses with fewer contacts than wanted: the fallback when nothing better exists.
+  let closest: Pose | undefined;
+  // A second round of pockets and more orientations when the first finds no pose in contact.
+  for (let round = 0; round < 2 && poses.length === 0; round++)
+  for (const probe of pocketProbes(assembly, random, options)) {
     const nearby = assembly.positions.length ? localCenter(assembly, probe) : probe;
     const normal = normalize(sub(probe, nearby));
-    for (let r = 0; r < 24; r++) {
+    for (let r = 0; r < (round === 0 ? 24 : 60); r++) {
       const rotation = randomRotation(random.next(), random.next(), random.next());
       const placeAt = (t: number) => applyPose(ligand, center, rotation, add(probe, scale(normal, t)));
       let [inside, outside] = [-3, 12];
@@ -178,7 +184,10 @@ export function placeLigand(assembly: Assembly, ligand: readonly Vec3[], random:
       // The pocket's normal can point into a crevice: a pose still clashing at the far end is no pose.
       if (assembly.clashes(points)) continue;
       const contacts = assembly.contacts(points, LIGAND_CONTACT);
-      if (contacts < needed) continue;
+      if (contacts < needed) {
+        if (!closest || contacts > closest.contacts) closest = { rotation, translation: add(probe, scale(normal, outside)), contacts, satisfied: 0, points };
+        continue;
+      }
       const reach = options.reach ?? 6;
       let satisfied = 0;
       if (options.targets) {
@@ -190,8 +199,8 @@ export function placeLigand(assembly: Assembly, ligand: readonly Vec3[], random:
     if (poses.length >= 40) break;
   }
   if (poses.length === 0) {
-    // Nothing touches well enough (e.g. no receptor): the ligand docks as a body.
-    return dockBody(assembly, ligand, random, { targets: options.targets, reach: options.reach });
+    // Nothing touches well enough: the best-touching pose, else (no receptor) docked as a body.
+    return closest ?? dockBody(assembly, ligand, random, { targets: options.targets, reach: options.reach });
   }
   poses.sort((a, b) => b.satisfied - a.satisfied || b.contacts - a.contacts);
   const eligible = poses.filter((p) => p.satisfied === poses[0].satisfied);
@@ -207,7 +216,7 @@ function localCenter(assembly: Assembly, probe: Vec3): Vec3 {
   return near.length ? centroid(near) : assembly.center;
 }
 
-/** Up to six pocket centres: off-surface points, most buried (or nearest the targets) first, spread apart. */
+/** Up to ten pocket centres: off-surface points, most buried (or nearest the targets) first, spread apart. */
 function pocketProbes(assembly: Assembly, random: Random, options: PocketOptions): Vec3[] {
   if (assembly.positions.length === 0) return [[0, 0, 0]];
   const seeds = options.targets?.length ? options.targets : assembly.positions;
@@ -217,7 +226,7 @@ function pocketProbes(assembly: Assembly, random: Random, options: PocketOptions
     const atom = seeds[Math.floor(random.next() * seeds.length)];
     const point = add(atom, scale(randomUnit(random), random.between(3.5, 5)));
     if (assembly.nearestDistance(point) < 3.2) continue;
-    if (options.avoid?.some((a) => distance(a, point) < 8)) continue;
+    if (options.avoid?.some((a) => distance(a, point) < 6)) continue;
     let score = assembly.burial(point);
     if (options.targets?.length) score += 50 * options.targets.filter((t) => distance(t, point) <= (options.reach ?? 6) + 2).length;
     candidates.push({ point, score });
@@ -226,7 +235,7 @@ function pocketProbes(assembly: Assembly, random: Random, options: PocketOptions
   const chosen: Vec3[] = [];
   for (const { point } of candidates) {
     if (chosen.every((c) => distance(c, point) > 5)) chosen.push(point);
-    if (chosen.length === 6) break;
+    if (chosen.length === 10) break;
   }
   return chosen.length ? chosen : [add(assembly.center, [assembly.radius, 0, 0])];
 }

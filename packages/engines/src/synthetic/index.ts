@@ -7,6 +7,7 @@ import { predictAdme } from './adme.ts';
 
 export { predictAdme, admeFromDescriptors } from './adme.ts';
 export { canonicalJson } from './random.ts';
+export { synthesizeStructureAndBinding, complexSpecOf } from './structure-and-binding.ts';
 export { synthesizeComplex, type ComplexSpec, type EntitySpec, type SiteRef, type SynthesizedComplex, type ChainSummary } from './complex.ts';
 export type { ComplexConfidence } from './confidence.ts';
 export type { ResidueAtoms } from './protein-fold.ts';

@@ -97,19 +97,20 @@ const LAYOUT_CELL = 3.6;
 const CARBONYL_CLEARANCE = 2.75;
 const SIDE_CHAIN_CLASH = 3.0;
 const SIDE_CHAIN_LIMITS = Float64Array.from([SIDE_CHAIN_CLASH ** 2]);
-const REPACK_ROUNDS = 3;
+const REPACK_ROUNDS = 2;
 
 /**
  * Loop conformations tried per element (more for small proteins, where each element weighs more
  * in the radius of gyration and trials are cheap), and the weights of the packing score.
  */
-const elementCandidates = (residues: number) => Math.round(Math.min(300, Math.max(120, 30_000 / residues)));
+const elementCandidates = (residues: number) => Math.round(Math.min(300, Math.max(80, 60_000 / residues)));
 const CONTACT_RADIUS = 10;
 const CENTER_WEIGHT = 3;
 const EXPOSURE_WEIGHT = 2;
 const TAIL_TRIALS = 60;
 const TAIL_UNIT = 6;
-const MAX_BACKTRACKS = 400;
+const MAX_BACKTRACKS = 200;
+const RELAXED_LIMITS = 0.9;
 
 const FIRST: Frame = {
   N: [0, 0, 0],
@@ -176,9 +177,25 @@ function idealElement(type: 'H' | 'E', length: number): Frame[] {
 const backboneGroup = (residue: number) => 4 * residue;
 const sideGroup = (residue: number) => 4 * residue + 1;
 
+/**
+ * Layouts can paint themselves into a corner (the growing end buried): after MAX_BACKTRACKS the
+ * fold starts over with the random stream where it is, and the last attempts accept closer
+ * approaches between layout atoms (RELAXED), so that every sequence folds.
+ */
+const ATTEMPTS = [1, 1, RELAXED_LIMITS, RELAXED_LIMITS * RELAXED_LIMITS];
+
 export function foldProtein(residueNames: readonly string[], sequence: string, random: Random, options: FoldOptions = {}): FoldedChain {
-  return new ProteinFolder(residueNames, sequence, random, options).fold();
+  for (const [attempt, scale] of ATTEMPTS.entries()) {
+    try {
+      return new ProteinFolder(residueNames, sequence, random, options, scale).fold();
+    } catch (error) {
+      if (!(error instanceof LayoutFailure) || attempt === ATTEMPTS.length - 1) throw error;
+    }
+  }
+  throw new Error('unreachable');
 }
+
+class LayoutFailure extends Error {}
 
 class ProteinFolder {
   private readonly n: number;
@@ -195,6 +212,7 @@ class ProteinFolder {
     sequence: string,
     private readonly random: Random,
     private readonly options: FoldOptions,
+    private readonly limitScale: number,
   ) {
     this.n = names.length;
     this.secondary = assignSecondaryStructure(sequence);
@@ -208,8 +226,11 @@ class ProteinFolder {
     if (this.elements.length === 0) this.growTail(0, undefined);
     else {
       this.layOutElements();
-      // With a single element, the C-terminal residues were not grown with a later one.
-      if (this.elements.length === 1) this.growTail(this.elements[0].end, this.frames[this.elements[0].end - 1]);
+      // The last element brought its first TAIL_UNIT C-terminal residues (a single element none):
+      // the rest grow on, a unit at a time.
+      const last = this.elements[this.elements.length - 1].end;
+      const grown = this.elements.length === 1 ? last : Math.min(this.n, last + TAIL_UNIT);
+      if (grown < this.n) this.growTail(grown, this.frames[grown - 1]);
     }
     return { residues: this.atoms(), secondary: this.secondary };
   }
@@ -221,7 +242,8 @@ class ProteinFolder {
    * i − 2 … i + 2 (whose distances the torsions already fix).
    */
   private layoutClash(position: Vec3, kind: LayoutKind, i: number): boolean {
-    return this.layout.clashes(position, LAYOUT_CELL, LAYOUT_LIMITS[kind], 3, 4 * (i - 2), 4 * (i + 2) + 3);
+    const limits = this.limitScale === 1 ? LAYOUT_LIMITS[kind] : LAYOUT_LIMITS[kind].map((d2) => d2 * this.limitScale * this.limitScale);
+    return this.layout.clashes(position, LAYOUT_CELL, limits, 3, 4 * (i - 2), 4 * (i + 2) + 3);
   }
 
   /** Checks residues [start, end) against the layout and adds them; on a clash adds nothing. */
@@ -270,7 +292,7 @@ class ProteinFolder {
         k++;
         continue;
       }
-      if (k === 0 || this.backtracks >= MAX_BACKTRACKS) throw new Error(`cannot lay out residues ${this.elements[k].start}–${this.elements[k].end - 1} without clashes`);
+      if (k === 0 || this.backtracks >= MAX_BACKTRACKS) throw new LayoutFailure(`cannot lay out residues ${this.elements[k].start}–${this.elements[k].end - 1} without clashes`);
       // Nothing fits after element k − 1: grow it (and its loop) anew.
       this.backtracks++;
       k--;
@@ -292,7 +314,7 @@ class ProteinFolder {
     }
     const previous = this.elements[k - 1];
     const anchor = this.frames[previous.end - 1];
-    const end = k === this.elements.length - 1 ? this.n : element.end;
+    const end = k === this.elements.length - 1 ? Math.min(this.n, element.end + TAIL_UNIT) : element.end;
     const candidates: Array<{ frames: Frame[]; score: number }> = [];
     for (let c = 0, count = elementCandidates(this.n); c < count; c++) {
       const frames: Frame[] = [];
@@ -305,7 +327,7 @@ class ProteinFolder {
         frames.push(frame);
         psi = nextPsi;
       }
-      candidates.push({ frames, score: this.packingScore(frames.slice(element.start - previous.end, element.end - previous.end)) });
+      candidates.push({ frames, score: this.packingScore(frames.slice(element.start - previous.end)) });
     }
     candidates.sort((x, y) => x.score - y.score);
     for (const { frames } of candidates) if (this.commit(previous.end, end, frames)) return this.accept(frames);
@@ -357,7 +379,7 @@ class ProteinFolder {
       const score = placed.reduce((s, f) => s + Math.hypot(...f.CA), 0);
       if (!best || score < best.score) best = { frames: placed, score };
     }
-    if (!best || !this.commit(0, first, best.frames)) throw new Error('cannot place the N-terminal residues without clashes');
+    if (!best || !this.commit(0, first, best.frames)) throw new LayoutFailure('cannot place the N-terminal residues without clashes');
   }
 
   /** Residues from `start` to the end, grown forward from `after` (the residue before), most compact clash-free trial per unit. */
@@ -383,7 +405,7 @@ class ProteinFolder {
         const score = frames.reduce((s, f) => s + Math.hypot(...f.CA), 0);
         if (!best || score < best.score) best = { frames, score, psi };
       }
-      if (!best || !this.commit(unitStart, unitEnd, best.frames)) throw new Error(`cannot grow residue ${unitStart} without clashes`);
+      if (!best || !this.commit(unitStart, unitEnd, best.frames)) throw new LayoutFailure(`cannot grow residue ${unitStart} without clashes`);
       previous = best.frames[best.frames.length - 1];
       previousPsi = best.psi;
     }

@@ -99,26 +99,30 @@ export function assignSecondaryStructure(sequence: string): SecondaryStructure[]
   }
   separateElements(states, ruleOf);
   // Long loops: a compact fold needs anchors; the middle of a long loop becomes an element.
-  for (const run of runs(states)) {
-    if (run.type !== 'L' || run.end - run.start <= MAX_LOOP) continue;
-    const margin = run.start === 0 || run.end === states.length ? TERMINAL_LOOP : MIN_LOOP;
-    const [start, end] = [run.start + margin, run.end - margin];
-    let helixScore = 0;
-    let strandScore = 0;
-    for (let i = start; i < end; i++) [helixScore, strandScore] = [helixScore + helix[i], strandScore + strand[i]];
-    const rule = helixScore >= strandScore ? HELIX : STRAND;
-    // Pieces of at most `max` residues separated by MIN_LOOP loop residues.
-    for (let at = start; at + rule.min <= end; at += rule.max + MIN_LOOP) {
-      states.fill(rule === HELIX ? 'H' : 'E', at, Math.min(at + rule.max, end));
-    }
-  }
   // Proline cannot sit inside a helix (its ring would meet the carbonyl four residues back),
-  // and the residue before it is a loop residue (its ψ is restricted, protein-fold.ts).
-  letters.forEach((letter, i) => {
-    if (letter !== 'P' || i === 0) return;
-    if (states[i] === 'H' && states[i - 1] === 'H') states[i] = 'L';
-    states[i - 1] = 'L';
-  });
+  // and the residue before it is a loop residue (its ψ is restricted, protein-fold.ts). Breaking
+  // elements at prolines can make long loops again, hence twice.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const run of runs(states)) {
+      if (run.type !== 'L' || run.end - run.start <= MAX_LOOP) continue;
+      const margin = run.start === 0 || run.end === states.length ? TERMINAL_LOOP : MIN_LOOP;
+      const [start, end] = [run.start + margin, run.end - margin];
+      let helixScore = 0;
+      let strandScore = 0;
+      for (let i = start; i < end; i++) [helixScore, strandScore] = [helixScore + helix[i], strandScore + strand[i]];
+      const rule = helixScore >= strandScore ? HELIX : STRAND;
+      // Pieces of at most `max` residues separated by MIN_LOOP loop residues.
+      for (let at = start; at + rule.min <= end; at += rule.max + MIN_LOOP) {
+        states.fill(rule === HELIX ? 'H' : 'E', at, Math.min(at + rule.max, end));
+      }
+    }
+    letters.forEach((letter, i) => {
+      if (letter !== 'P' || i === 0) return;
+      if (states[i] === 'H' && states[i - 1] === 'H') states[i] = 'L';
+      states[i - 1] = 'L';
+    });
+    separateElements(states, ruleOf);
+  }
   separateElements(states, ruleOf);
   return states;
 }
