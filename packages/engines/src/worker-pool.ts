@@ -27,8 +27,20 @@ export interface WorkerPoolOptions {
   idleTimeoutMs?: number;
 }
 
+/**
+ * Workers inherit the process's flags (`--import tsx` under the test runner) but not loader hooks
+ * registered at run time, which is how `boltz-server` runs its TypeScript sources: when this
+ * module itself runs from source, workers load tsx on their own.
+ */
+function workerExecArgv(): string[] | undefined {
+  if (!import.meta.url.endsWith('.ts') || process.execArgv.some((flag) => flag.includes('tsx'))) return undefined;
+  return [...process.execArgv, `--import=${import.meta.resolve('tsx')}`];
+}
+
 export function createWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
+  const execArgv = workerExecArgv();
   const piscina = new Piscina({
+    ...(execArgv ? { execArgv } : {}),
     maxThreads: options.threads ?? Math.max(1, availableParallelism() - 1),
     minThreads: 0,
     idleTimeout: options.idleTimeoutMs ?? 30_000,
