@@ -80,67 +80,53 @@ export class AtomGrid {
    * size) of `position`; stops early when `visit` returns true, and then returns true.
    */
   forEachNear(position: Vec3, radius: number, visit: (index: number, distanceSquared: number, group: number) => boolean | void): boolean {
-    const s = this.cellSize;
     const [x, y, z] = position;
-    const cx = Math.floor(x / s);
-    const cy = Math.floor(y / s);
-    const cz = Math.floor(z / s);
     const r2 = radius * radius;
-    const seen = this.seenBuckets;
-    let seenCount = 0;
-    for (let dx = -1; dx <= 1; dx++) {
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dz = -1; dz <= 1; dz++) {
-          const bucket = this.bucketOf(cx + dx, cy + dy, cz + dz);
-          // Two neighbouring cells can share a bucket: visit each bucket once.
-          let repeated = false;
-          for (let k = 0; k < seenCount; k++) repeated ||= seen[k] === bucket;
-          if (repeated) continue;
-          seen[seenCount++] = bucket;
-          for (let i = this.heads[bucket]; i >= 0; i = this.next[i]) {
-            const ddx = this.coords[i * 3] - x;
-            const ddy = this.coords[i * 3 + 1] - y;
-            const ddz = this.coords[i * 3 + 2] - z;
-            const d2 = ddx * ddx + ddy * ddy + ddz * ddz;
-            if (d2 <= r2 && visit(i, d2, this.groups[i]) === true) return true;
-          }
-        }
+    const buckets = this.neighbourBuckets(position);
+    for (let k = 0; k < buckets; k++) {
+      for (let i = this.heads[this.seenBuckets[k]]; i >= 0; i = this.next[i]) {
+        const d2 = (this.coords[i * 3] - x) ** 2 + (this.coords[i * 3 + 1] - y) ** 2 + (this.coords[i * 3 + 2] - z) ** 2;
+        if (d2 <= r2 && visit(i, d2, this.groups[i]) === true) return true;
       }
     }
     return false;
   }
 
-  /**
-   * True when an atom lies closer than its kind's limit: atoms are of kind `group & kindMask`,
-   * `squaredLimits[kind]` is the squared minimum distance to that kind, and atoms whose group
-   * lies in [skipFrom, skipTo] are ignored. `radius` (≤ the cell size) bounds every limit.
-   * (The hot path of structure building: written without callbacks.)
-   */
-  clashes(position: Vec3, radius: number, squaredLimits: ArrayLike<number>, kindMask: number, skipFrom: number, skipTo: number): boolean {
+  /** The distinct buckets of the 27 cells around `position`, into `seenBuckets`; returns how many (two cells can share a bucket). */
+  private neighbourBuckets(position: Vec3): number {
     const s = this.cellSize;
-    const [x, y, z] = position;
-    const cx = Math.floor(x / s);
-    const cy = Math.floor(y / s);
-    const cz = Math.floor(z / s);
-    const seen = this.seenBuckets;
-    let seenCount = 0;
+    const cx = Math.floor(position[0] / s);
+    const cy = Math.floor(position[1] / s);
+    const cz = Math.floor(position[2] / s);
+    let count = 0;
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
         for (let dz = -1; dz <= 1; dz++) {
           const bucket = this.bucketOf(cx + dx, cy + dy, cz + dz);
           let repeated = false;
-          for (let k = 0; k < seenCount; k++) repeated ||= seen[k] === bucket;
-          if (repeated) continue;
-          seen[seenCount++] = bucket;
-          for (let i = this.heads[bucket]; i >= 0; i = this.next[i]) {
-            const group = this.groups[i];
-            if (group >= skipFrom && group <= skipTo) continue;
-            const ddx = this.coords[i * 3] - x;
-            const ddy = this.coords[i * 3 + 1] - y;
-            const ddz = this.coords[i * 3 + 2] - z;
-            if (ddx * ddx + ddy * ddy + ddz * ddz < squaredLimits[group & kindMask]) return true;
-          }
+          for (let k = 0; k < count; k++) repeated ||= this.seenBuckets[k] === bucket;
+          if (!repeated) this.seenBuckets[count++] = bucket;
         }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * True when an atom lies closer than its kind's limit: atoms are of kind `group & kindMask`,
+   * `squaredLimits[kind]` is the squared minimum distance to that kind, and atoms whose group
+   * lies in [skipFrom, skipTo] are ignored. Every limit is at most the cell size.
+   * (The hot path of structure building: written without callbacks.)
+   */
+  clashes(position: Vec3, squaredLimits: ArrayLike<number>, kindMask: number, skipFrom: number, skipTo: number): boolean {
+    const [x, y, z] = position;
+    const buckets = this.neighbourBuckets(position);
+    for (let k = 0; k < buckets; k++) {
+      for (let i = this.heads[this.seenBuckets[k]]; i >= 0; i = this.next[i]) {
+        const group = this.groups[i];
+        if (group >= skipFrom && group <= skipTo) continue;
+        const d2 = (this.coords[i * 3] - x) ** 2 + (this.coords[i * 3 + 1] - y) ** 2 + (this.coords[i * 3 + 2] - z) ** 2;
+        if (d2 < squaredLimits[group & kindMask]) return true;
       }
     }
     return false;
@@ -161,29 +147,13 @@ export class AtomGrid {
   }
 
   private countWithin(position: Vec3, squaredRadius: number): number {
-    const s = this.cellSize;
     const [x, y, z] = position;
-    const cx = Math.floor(x / s);
-    const cy = Math.floor(y / s);
-    const cz = Math.floor(z / s);
-    const seen = this.seenBuckets;
-    let seenCount = 0;
+    const buckets = this.neighbourBuckets(position);
     let n = 0;
-    for (let dx = -1; dx <= 1; dx++) {
-      for (let dy = -1; dy <= 1; dy++) {
-        for (let dz = -1; dz <= 1; dz++) {
-          const bucket = this.bucketOf(cx + dx, cy + dy, cz + dz);
-          let repeated = false;
-          for (let k = 0; k < seenCount; k++) repeated ||= seen[k] === bucket;
-          if (repeated) continue;
-          seen[seenCount++] = bucket;
-          for (let i = this.heads[bucket]; i >= 0; i = this.next[i]) {
-            const ddx = this.coords[i * 3] - x;
-            const ddy = this.coords[i * 3 + 1] - y;
-            const ddz = this.coords[i * 3 + 2] - z;
-            if (ddx * ddx + ddy * ddy + ddz * ddz <= squaredRadius) n++;
-          }
-        }
+    for (let k = 0; k < buckets; k++) {
+      for (let i = this.heads[this.seenBuckets[k]]; i >= 0; i = this.next[i]) {
+        const d2 = (this.coords[i * 3] - x) ** 2 + (this.coords[i * 3 + 1] - y) ** 2 + (this.coords[i * 3 + 2] - z) ** 2;
+        if (d2 <= squaredRadius) n++;
       }
     }
     return n;

@@ -4,7 +4,7 @@ import { writeMmcif } from '../mmcif.ts';
 import type { Float32Array2D } from '../npz.ts';
 import type { PlacedAtom } from './amino-acids.ts';
 import { confidence, type ComplexConfidence } from './confidence.ts';
-import { applyPose, Assembly, dockBody, placeLigand } from './docking.ts';
+import { Assembly, dockBody, placeLigand } from './docking.ts';
 import { embedMolecule } from './ligand-conformer.ts';
 import { canPair, nucleicAcidDuplex, nucleicAcidStrand } from './nucleic-acids.ts';
 import { foldProtein, type ResidueAtoms } from './protein-fold.ts';

@@ -123,7 +123,7 @@ export function confidence(input: ConfidenceInput): ComplexConfidence {
 
   const binderIndices = input.binders.map((id) => chains.findIndex((c) => c.id === id)).filter((c) => c >= 0);
   const proteinBinders = binderIndices.filter((c) => chains[c].kind === 'protein');
-  const targets = chains.map((c, i) => i).filter((i) => chains[i].kind === 'protein' && !proteinBinders.includes(i));
+  const targets = chains.map((_, i) => i).filter((i) => chains[i].kind === 'protein' && !proteinBinders.includes(i));
   if (proteinBinders.length && targets.length) {
     const values = proteinBinders.flatMap((b) => targets.map((t) => pairIptm[b][t]));
     result.proteinBindingConfidence = round4(values.reduce((s, v) => s + v, 0) / values.length);
@@ -195,8 +195,8 @@ function sampleMetrics(
   const contacts = pairs.reduce((s, [a, b]) => s + pairContacts[a][b], 0);
   const iptm = !multiChain ? 0 : contacts > 0 ? pairs.reduce((s, [a, b]) => s + pairIptm[a][b] * pairContacts[a][b], 0) / contacts : mean(pairs.map(([a, b]) => pairIptm[a][b]));
   const bestPartner = (c: number, accept: (kind: ChainSummary['kind']) => boolean) => Math.max(0, ...chains.map((other, i) => (i !== c && accept(other.kind) ? pairIptm[c][i] : 0)));
-  const ligands = chains.map((c, i) => i).filter((i) => chains[i].kind === 'ligand' || chains[i].kind === 'glycan');
-  const proteins = chains.map((c, i) => i).filter((i) => chains[i].kind === 'protein');
+  const ligands = chains.map((_, i) => i).filter((i) => chains[i].kind === 'ligand' || chains[i].kind === 'glycan');
+  const proteins = chains.map((_, i) => i).filter((i) => chains[i].kind === 'protein');
   const ligandIptm = ligands.length && multiChain ? mean(ligands.map((l) => bestPartner(l, isPolymer))) : 0;
   const proteinIptm = proteins.length >= 2 ? mean(proteins.map((p) => bestPartner(p, (kind) => kind === 'protein'))) : 0;
   const interfacePlddt = Array.from(plddt).filter((_, t) => interfaceToken[t]);

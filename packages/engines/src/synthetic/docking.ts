@@ -1,6 +1,6 @@
 import { AtomGrid } from './atom-grid.ts';
 import type { Random } from './random.ts';
-import { add, centroid, distance, normalize, randomRotation, rotate, rotationBetween, scale, sub, type Matrix3, type Vec3 } from './vector.ts';
+import { add, centroid, distance, multiply, normalize, randomRotation, rotate, rotationBetween, scale, sub, type Matrix3, type Vec3 } from './vector.ts';
 
 /**
  * Rigid-body placement for the synthetic complex: chains docked against each other, ligands
@@ -41,7 +41,7 @@ export class Assembly {
 
   /** True when some point comes closer than CONTACT_MIN to a placed atom. */
   clashes(points: readonly Vec3[]): boolean {
-    for (const p of points) if (this.grid.clashes(p, CONTACT_MIN, MIN_LIMITS, 0, -1, -1)) return true;
+    for (const p of points) if (this.grid.clashes(p, MIN_LIMITS, 0, -1, -1)) return true;
     return false;
   }
 
@@ -105,7 +105,7 @@ export function dockBody(assembly: Assembly, body: readonly Vec3[], random: Rand
     if (options.facing) {
       // The facing point towards the assembly: along −direction.
       const spin = rotate(rotation, sub(options.facing, center));
-      rotation = multiplyRotation(rotationBetween(spin, scale(direction, -1)), rotation);
+      rotation = multiply(rotationBetween(spin, scale(direction, -1)), rotation);
     }
     const placeAt = (t: number) => applyPose(body, center, rotation, add(origin, scale(direction, t)));
     // Binary search for the closest clash-free distance along the direction.
@@ -124,12 +124,6 @@ export function dockBody(assembly: Assembly, body: readonly Vec3[], random: Rand
     }
   }
   return best!;
-}
-
-function multiplyRotation(a: Matrix3, b: Matrix3): Matrix3 {
-  const out = new Array<number>(9) as Matrix3;
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) out[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
-  return out;
 }
 
 function randomUnit(random: Random): Vec3 {

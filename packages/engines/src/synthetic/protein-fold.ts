@@ -243,7 +243,7 @@ class ProteinFolder {
    */
   private layoutClash(position: Vec3, kind: LayoutKind, i: number): boolean {
     const limits = this.limitScale === 1 ? LAYOUT_LIMITS[kind] : LAYOUT_LIMITS[kind].map((d2) => d2 * this.limitScale * this.limitScale);
-    return this.layout.clashes(position, LAYOUT_CELL, limits, 3, 4 * (i - 2), 4 * (i + 2) + 3);
+    return this.layout.clashes(position, limits, 3, 4 * (i - 2), 4 * (i + 2) + 3);
   }
 
   /** Checks residues [start, end) against the layout and adds them; on a clash adds nothing. */
@@ -462,7 +462,7 @@ class ProteinFolder {
     const skipFrom = this.names[i] === 'PRO' ? backboneGroup(i - 1) : backboneGroup(i);
     let clashes = 0;
     for (const atom of side) {
-      if (atom.name !== 'CB' && grid.clashes(atom.position, SIDE_CHAIN_CLASH, SIDE_CHAIN_LIMITS, 0, skipFrom, sideGroup(i)) && ++clashes >= limit) break;
+      if (atom.name !== 'CB' && grid.clashes(atom.position, SIDE_CHAIN_LIMITS, 0, skipFrom, sideGroup(i)) && ++clashes >= limit) break;
     }
     return clashes;
   }
@@ -491,13 +491,6 @@ class ProteinFolder {
 
 function mapFrame(frame: Frame, map: (p: Vec3) => Vec3): Frame {
   return { N: map(frame.N), CA: map(frame.CA), C: map(frame.C) };
-}
-
-function randomUnit(random: Random): Vec3 {
-  const z = random.between(-1, 1);
-  const t = random.between(0, 2 * Math.PI);
-  const r = Math.sqrt(1 - z * z);
-  return [r * Math.cos(t), r * Math.sin(t), z];
 }
 
 const BACKBONE_NAMES = new Set(['N', 'CA', 'C', 'O', 'OXT']);
