@@ -2,7 +2,8 @@
 // Usage: npm run bench -- [--duration <s>] [--warmup <s>] [--connections <n>] [--rounds <n>]
 //                         [--jobs <n>] [--test-timing instant|fast|realistic] [name filter…]
 // A filter keeps the scenarios whose names contain it, plus the baselines they compare with;
-// the filter `latency` selects the submit-to-succeeded measurement, which follows the table.
+// the filter `latency` selects the submit-to-succeeded measurement, which follows the table;
+// the filter `synthetic` the synthetic engine's CPU time for a 1,000-residue complex (one core).
 // Test-mode jobs run with `instant` timing by default, so that latencies measure the server
 // (queue, runners, synthetic engine, files) rather than the configured waits.
 // `--rounds 3` measures every scenario three times, round-robin, and reports the medians: on a
@@ -15,6 +16,7 @@ import type { Scenario } from './bench/scenario.ts';
 import { SCENARIOS } from './bench/scenarios/index.ts';
 import { measureJobLatency } from './bench/job-latency.ts';
 import { measureResultInsertion } from './bench/scenarios/pipelines.ts';
+import { measureSyntheticEngine } from './bench/synthetic-engine.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -60,9 +62,11 @@ function printTable(rows: string[][]): void {
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
 }
 
-const scenarioFilters = positionals.filter((filter) => filter !== 'latency');
+const SECTIONS = ['latency', 'synthetic'];
+const scenarioFilters = positionals.filter((filter) => !SECTIONS.includes(filter));
 const measureLatency = positionals.length === 0 || positionals.includes('latency');
-const scenarios = scenarioFilters.length === 0 && measureLatency && positionals.length > 0 ? [] : selectScenarios(scenarioFilters);
+const measureEngine = positionals.length === 0 || positionals.includes('synthetic');
+const scenarios = scenarioFilters.length === 0 && positionals.length > 0 ? [] : selectScenarios(scenarioFilters);
 const server = await startBenchServer({ testTiming: values['test-timing'] });
 const results = new Map<string, Measurement>();
 let goalsMissed = false;
@@ -72,6 +76,15 @@ try {
       `${settings.warmupSeconds} s warm-up + ${settings.durationSeconds} s per scenario` +
       `${rounds > 1 ? `, ${rounds} rounds (medians)` : ''}\n${machineLoad()} at the start\n\n`,
   );
+  if (measureEngine) {
+    process.stdout.write('Synthetic engine, one thread of this process (CPU time per complex, 5 runs after a warm-up):\n');
+    const timings = await measureSyntheticEngine();
+    printTable([
+      ['computation', 'CPU ms median', 'CPU ms max', 'wall ms median'],
+      ...timings.map((t) => [t.what, t.cpuMsMedian.toFixed(0), t.cpuMsMax.toFixed(0), t.wallMsMedian.toFixed(0)]),
+    ]);
+    process.stdout.write('\n');
+  }
   // Before the load scenarios: their job submissions would leave a backlog ahead of these jobs.
   if (measureLatency) {
     process.stdout.write(`Submit-to-succeeded, test mode (BOLTZ_TEST_TIMING=${values['test-timing']}), ${values.jobs} jobs per family, 4 at a time, polled every 20 ms:\n`);

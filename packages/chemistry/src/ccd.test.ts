@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lookupCcd } from './index.ts';
+import { ccdComponentCount, lookupCcd } from './index.ts';
 
 const heavyAtomCount = (code: string) => lookupCcd(code)?.atoms.length;
 
@@ -52,6 +52,25 @@ describe('lookupCcd', () => {
   });
 
   it('answers undefined for codes outside the table, lower case, and object keys', () => {
-    for (const code of ['ZZZ', 'atp', '', 'constructor', 'toString']) assert.equal(lookupCcd(code), undefined, code);
+    for (const code of ['XYZ1', 'QQQQQ', 'atp', '', 'constructor', 'toString']) assert.equal(lookupCcd(code), undefined, code);
+  });
+
+  it('lists thousands of components, with ideal coordinates and bonds that agree with them', () => {
+    assert.ok(ccdComponentCount() > 10_000);
+    for (const code of ['ATP', 'HEM', 'NAG', 'STI', 'SEP', 'IMN', 'DA']) {
+      const component = lookupCcd(code)!;
+      assert.ok(component.coordinates, code);
+      assert.equal(component.coordinates.length, component.atoms.length);
+      assert.ok(component.bonds.length >= component.atoms.length - 1, code);
+      for (const [i, j, order] of component.bonds) {
+        const length = Math.hypot(...component.coordinates[i].map((v, k) => v - component.coordinates![j][k]));
+        const metal = [component.atoms[i], component.atoms[j]].some((a) => a.element === 'FE');
+        assert.ok(length > 1.0 && length < (metal ? 2.6 : 2.0), `${code} ${component.atoms[i].name}–${component.atoms[j].name} ${length.toFixed(2)} Å`);
+        assert.ok([1, 1.5, 2, 3].includes(order));
+      }
+    }
+    // Standard amino acids: atoms and bonds, their geometry is built by the engines.
+    assert.equal(lookupCcd('ALA')!.coordinates, undefined);
+    assert.ok(lookupCcd('ALA')!.bonds.some(([i, j]) => lookupCcd('ALA')!.atoms[i].name === 'CA' && lookupCcd('ALA')!.atoms[j].name === 'CB'));
   });
 });

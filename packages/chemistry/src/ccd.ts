@@ -1,214 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
 /**
- * A small embedded subset of the PDB Chemical Component Dictionary (CCD): common ligands,
- * cofactors, ions, standard and modified residues and glycan monosaccharides, with their heavy
- * atoms (`_chem_comp_atom.atom_id` and `type_symbol`, hydrogens dropped).
+ * The chemical component table: 11,465 components of the CCP4 monomer library, whose codes and
+ * atom names are those of the wwPDB Chemical Component Dictionary (CCD) — ligands, cofactors,
+ * ions, standard and modified residues, nucleotides and monosaccharides — with their heavy atoms
+ * (hydrogens dropped, element symbols upper case as in the CCD: `FE`, `SE`, `CL`), ideal
+ * coordinates and bonds. Water is not a component here.
  *
- * Why embedded: the server runs offline and must answer at request time, without the 400 MB
- * dictionary. Validation uses it for atom names (glycan bonds, CCD ligand atoms, polymer atoms)
- * and heavy-atom counts (pricing tokens, the binder size rule); the synthetic engine uses it to
- * lay out ligand atoms. A well-formed code that is not listed here is still a valid request: the
- * callers fall back to documented defaults (spec/API.md §8.1 names no closed list).
+ * Why shipped: the server runs offline and must answer at request time, without the 400 MB
+ * dictionary. Validation uses it to refuse unknown codes and to check atom names (glycan bonds,
+ * CCD ligand atoms, polymer atoms) and heavy-atom counts (pricing tokens, the binder size rule);
+ * the synthetic engine places CCD ligands from their ideal coordinates.
  *
- * Source: atom names and elements as in the CCD, taken from the CCP4 monomer library (whose
- * names follow the CCD); OXT added to the standard amino acids as the CCD lists it. Element
- * symbols are upper case as in the CCD (`FE`, `SE`, `CL`). Atom order is not significant.
+ * Source: `tables/ccd-components.jsonl.gz`, extracted from Debian's `refmac-dictionary` (CCP4
+ * monomer library 5.41, LGPL-3, © Garib Murshudov) by `scripts/ccd/extract-monomer-library.py`.
+ * The 20 standard amino acids have no coordinates there (the engines build them from internal
+ * coordinates); the CCD's terminal OXT is added to them. Components deposited after the library
+ * was made are not in it.
  */
 export interface CcdAtom {
   name: string;
   element: string;
 }
 
+/** A bond between atoms `[i, j]` (indices into `atoms`) of order 1, 2, 3 or 1.5 (aromatic or delocalised). */
+export type CcdBond = [i: number, j: number, order: number];
+
 export interface CcdComponent {
   code: string;
   name: string;
   atoms: CcdAtom[];
+  /** Ideal coordinates per atom (Å), or undefined for the standard amino acids. */
+  coordinates?: Array<[number, number, number]>;
+  bonds: CcdBond[];
 }
 
-/** code → [name, "atom_id:element …"]; kept compact so that the table reads as data. */
-const TABLE: Record<string, [name: string, atoms: string]> = {
-  // Nucleotides and cofactors
-  ATP: ["ADENOSINE-5'-TRIPHOSPHATE", "O2A:O PA:P O1A:O O3A:O PB:P O1B:O O2B:O O3B:O PG:P O3G:O O2G:O O1G:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  ADP: ["ADENOSINE-5'-DIPHOSPHATE", "O2A:O PA:P O1A:O O3A:O PB:P O3B:O O2B:O O1B:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  AMP: ["ADENOSINE MONOPHOSPHATE", "O3P:O P:P O1P:O O2P:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  ANP: ["PHOSPHOAMINOPHOSPHONIC ACID-ADENYLATE ESTER", "O2A:O PA:P O1A:O O3A:O PB:P O1B:O O2B:O N3B:N PG:P O3G:O O2G:O O1G:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  ACP: ["PHOSPHOMETHYLPHOSPHONIC ACID ADENYLATE ESTER", "O2A:O PA:P O1A:O O3A:O PB:P O1B:O O2B:O C3B:C PG:P O2G:O O3G:O O1G:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  GTP: ["GUANOSINE-5'-TRIPHOSPHATE", "O6:O C6:C N1:N C2:C N2:N N3:N C4:C C5:C N7:N C8:C N9:N C1':C O4':O C2':C O2':O C3':C O3':O C4':C C5':C O5':O PA:P O1A:O O2A:O O3A:O PB:P O1B:O O2B:O O3B:O PG:P O1G:O O2G:O O3G:O"],
-  GDP: ["GUANOSINE-5'-DIPHOSPHATE", "O6:O C6:C N1:N C2:C N2:N N3:N C4:C C5:C N7:N C8:C N9:N C1':C O4':O C2':C O2':O C3':C O3':O C4':C C5':C O5':O PA:P O1A:O O2A:O O3A:O PB:P O1B:O O2B:O O3B:O"],
-  GNP: ["PHOSPHOAMINOPHOSPHONIC ACID-GUANYLATE ESTER", "O6:O C6:C N1:N C2:C N2:N N3:N C4:C C5:C N7:N C8:C N9:N C1':C O4':O C2':C O2':O C3':C O3':O C4':C C5':C O5':O PA:P O1A:O O2A:O O3A:O PB:P O1B:O O2B:O N3B:N PG:P O1G:O O3G:O O2G:O"],
-  GSP: ["5'-GUANOSINE-DIPHOSPHATE-MONOTHIOPHOSPHATE", "O6:O C6:C N1:N C2:C N2:N N3:N C4:C C5:C N7:N C8:C N9:N C1':C O4':O C2':C O2':O C3':C O3':O C4':C C5':C O5':O PA:P O1A:O O2A:O O3A:O PB:P O1B:O O2B:O O3B:O PG:P S1G:S O3G:O O2G:O"],
-  CTP: ["CYTIDINE-5'-TRIPHOSPHATE", "O3G:O PG:P O1G:O O2G:O O3B:O PB:P O1B:O O2B:O O3A:O PA:P O1A:O O2A:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O O4':O C1':C N1:N C6:C C5:C C4:C N4:N N3:N C2:C O2:O"],
-  UTP: ["URIDINE 5'-TRIPHOSPHATE", "O4:O C4:C C5:C C6:C N3:N C2:C O2:O N1:N C1':C O4':O C2':C O2':O C3':C O3':O C4':C C5':C O5':O PA:P O1A:O O2A:O O3A:O PB:P O1B:O O2B:O O3B:O PG:P O1G:O O2G:O O3G:O"],
-  TTP: ["THYMIDINE-5'-TRIPHOSPHATE", "O4:O C4:C N3:N C2:C O2:O C5:C C5M:C C6:C N1:N C1':C O4':O C2':C C3':C O3':O C4':C C5':C O5':O PA:P O1A:O O2A:O O3A:O PB:P O1B:O O2B:O O3B:O PG:P O1G:O O2G:O O3G:O"],
-  UDP: ["URIDINE-5'-DIPHOSPHATE", "O3B:O PB:P O1B:O O2B:O O3A:O PA:P O1A:O O2A:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O O4':O C1':C N1:N C6:C C5:C C4:C O4:O N3:N C2:C O2:O"],
-  UPG: ["URIDINE-5'-DIPHOSPHATE-GLUCOSE", "O2B:O PB:P O1B:O O3B:O C1':C O5':O C5':C C6':C O6':O C4':C O4':O C3':C O3':O C2':C O2':O O3A:O PA:P O1A:O O2A:O O5C:O C5C:C C4C:C C3C:C O3C:O C2C:C O2C:O O4C:O C1C:C N1:N C6:C C5:C C4:C O4:O N3:N C2:C O2:O"],
-  SAH: ["S-ADENOSYL-L-HOMOCYSTEINE", "N:N CA:C CB:C CG:C SD:S C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N C:C O:O OXT:O"],
-  SAM: ["S-ADENOSYLMETHIONINE", "OXT:O C:C O:O CA:C N:N CB:C CG:C SD:S CE:C C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  SFG: ["ADENOSYL-ORNITHINE", "OXT:O C:C O:O CA:C N:N CB:C CG:C CD:C NE:N C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  HEM: ["PROTOPORPHYRIN IX CONTAINING FE", "O2D:O CGD:C O1D:O CBD:C CAD:C C3D:C C2D:C CMD:C C4D:C CHA:C ND:N C1D:C CHD:C FE:FE NB:N C4B:C C3B:C CAB:C CBB:C C2B:C CMB:C C1B:C CHB:C NC:N C4C:C C3C:C CAC:C CBC:C C2C:C CMC:C C1C:C CHC:C NA:N C1A:C C4A:C C3A:C CMA:C C2A:C CAA:C CBA:C CGA:C O1A:O O2A:O"],
-  HEC: ["HEME C", "O2D:O CGD:C O1D:O CBD:C CAD:C C3D:C C2D:C CMD:C C1D:C CHD:C C4D:C CHA:C ND:N FE:FE NB:N C4B:C C3B:C CAB:C CBB:C C2B:C CMB:C C1B:C CHB:C NC:N C4C:C C3C:C CAC:C CBC:C C2C:C CMC:C C1C:C CHC:C NA:N C4A:C C3A:C CMA:C C2A:C C1A:C CAA:C CBA:C CGA:C O1A:O O2A:O"],
-  NAD: ["NICOTINAMIDE-ADENINE-DINUCLEOTIDE", "O7N:O C7N:C N7N:N C3N:C C2N:C C4N:C C5N:C C6N:C N1N:N C1D:C O4D:O C2D:C O2D:O C3D:C O3D:O C4D:C C5D:C O5D:O PN:P O1N:O O2N:O O3:O PA:P O1A:O O2A:O O5B:O C5B:C C4B:C C3B:C O3B:O C2B:C O2B:O C1B:C O4B:O N9A:N C4A:C C5A:C N7A:N C8A:C N3A:N C2A:C N1A:N C6A:C N6A:N"],
-  NAI: ["1,4-DIHYDRONICOTINAMIDE ADENINE DINUCLEOTIDE", "O7N:O C7N:C N7N:N C3N:C C2N:C C4N:C C5N:C C6N:C N1N:N C1D:C O4D:O C2D:C O2D:O C3D:C O3D:O C4D:C C5D:C O5D:O PN:P O1N:O O2N:O O3:O PA:P O1A:O O2A:O O5B:O C5B:C C4B:C C3B:C O3B:O C2B:C O2B:O C1B:C O4B:O N9A:N C4A:C C5A:C N7A:N C8A:C N3A:N C2A:C N1A:N C6A:C N6A:N"],
-  NAP: ["NADP NICOTINAMIDE-ADENINE-DINUCLEOTIDE PHOSPHATE", "O3X:O P2B:P O1X:O O2X:O O2B:O C2B:C C1B:C N9A:N C4A:C N3A:N C2A:C N1A:N C6A:C N6A:N C5A:C N7A:N C8A:C O4B:O C3B:C O3B:O C4B:C C5B:C O5B:O PA:P O1A:O O2A:O O3:O PN:P O1N:O O2N:O O5D:O C5D:C C4D:C C3D:C O3D:O C2D:C O2D:O C1D:C O4D:O N1N:N C6N:C C5N:C C4N:C C3N:C C2N:C C7N:C O7N:O N7N:N"],
-  NDP: ["NADPH DIHYDRO-NICOTINAMIDE-ADENINE-DINUCLEOTIDE PHOSPHATE", "O3X:O P2B:P O1X:O O2X:O O2B:O C2B:C C1B:C N9A:N C4A:C N3A:N C2A:C N1A:N C6A:C N6A:N C5A:C N7A:N C8A:C O4B:O C3B:C O3B:O C4B:C C5B:C O5B:O PA:P O1A:O O2A:O O3:O PN:P O1N:O O2N:O O5D:O C5D:C C4D:C C3D:C O3D:O C2D:C O2D:O C1D:C O4D:O N1N:N C6N:C C5N:C C4N:C C3N:C C2N:C C7N:C O7N:O N7N:N"],
-  FAD: ["FLAVIN-ADENINE DINUCLEOTIDE", "O2P:O P:P O1P:O O5':O C5':C C4':C O4':O C3':C O3':O C2':C O2':O C1':C N10:N C9A:C C9:C C8:C C8M:C C7:C C7M:C C6:C C5X:C N5:N C10:C C4X:C C4:C O4:O N3:N C2:C O2:O N1:N O3P:O PA:P O1A:O O2A:O O5B:O C5B:C C4B:C C3B:C O3B:O C2B:C O2B:O C1B:C O4B:O N9A:N C4A:C C5A:C N7A:N C8A:C N3A:N C2A:C N1A:N C6A:C N6A:N"],
-  FMN: ["FLAVIN MONONUCLEOTIDE", "O3P:O P:P O1P:O O2P:O O5':O C5':C C4':C O4':O C3':C O3':O C2':C O2':O C1':C N10:N C9A:C C9:C C8:C C8M:C C7:C C7M:C C6:C C5A:C N5:N C10:C N1:N C4A:C C4:C O4:O N3:N C2:C O2:O"],
-  COA: ["COENZYME A", "O5P:O C5P:C N4P:N C3P:C C2P:C S1P:S C6P:C C7P:C N8P:N C9P:C O9P:O CAP:C OAP:O CBP:C CDP:C CEP:C CCP:C O6A:O P2A:P O4A:O O5A:O O3A:O P1A:P O1A:O O2A:O O5B:O C5B:C C4B:C C3B:C O3B:O P3B:P O9A:O O8A:O O7A:O C2B:C O2B:O O4B:O C1B:C N9A:N C4A:C N3A:N C2A:C C8A:C N7A:N C5A:C C6A:C N1A:N N6A:N"],
-  ACO: ["ACETYL COENZYME A", "O:O C:C CH3:C S1P:S C2P:C C3P:C N4P:N C5P:C O5P:O C6P:C C7P:C N8P:N C9P:C O9P:O CAP:C OAP:O CBP:C CDP:C CEP:C CCP:C O6A:O P2A:P O4A:O O5A:O O3A:O P1A:P O1A:O O2A:O O5B:O C5B:C C4B:C C3B:C O3B:O P3B:P O9A:O O8A:O O7A:O C2B:C O2B:O O4B:O C1B:C N9A:N C4A:C N3A:N C2A:C C8A:C N7A:N C5A:C C6A:C N1A:N N6A:N"],
-  PLP: ["PYRIDOXAL-5'-PHOSPHATE", "O3P:O P:P O1P:O O2P:O O4P:O C5A:C C5:C C6:C N1:N C4:C C4A:C O4A:O C3:C O3:O C2:C C2A:C"],
-  TPP: ["THIAMINE DIPHOSPHATE", "O3B:O PB:P O1B:O O2B:O O3A:O PA:P O1A:O O2A:O O7:O C7:C C6:C C5:C S1:S C2:C C4:C CM4:C N3:N C7':C C5':C C6':C N1':N C4':C N4':N N3':N C2':C CM2:C"],
-  BTN: ["BIOTIN", "O3:O C3:C N1:N N2:N C4:C C5:C C6:C S1:S C2:C C7:C C8:C C9:C C10:C C11:C O11:O O12:O"],
-  GSH: ["GLUTATHIONE", "O32:O C3:C O31:O CA3:C N3:N C2:C O2:O CA2:C CB2:C SG2:S N2:N CD1:C OE1:O CG1:C CB1:C CA1:C N1:N C1:C O11:O O12:O"],
-  // Drug-like ligands
-  STI: ["4-(4-METHYL-PIPERAZIN-1-YLMETHYL)-N-[4-METHYL-3-(4-PYRIDIN-3-YL-PYRIMIDIN-2-YLAMINO)-PHENYL]-BENZAMIDE", "O29:O C22:C C23:C C29:C C28:C C27:C C46:C N48:N C49:C C50:C N51:N C54:C C52:C C53:C C26:C C25:C N21:N C16:C C17:C C18:C C19:C C20:C C15:C C14:C N13:N C9:C N10:N C11:C C12:C N8:N C7:C C5:C C6:C C4:C N3:N C2:C C1:C"],
-  // Crystallisation additives and buffers
-  EOH: ["ETHANOL", "O:O C1:C C2:C"],
-  GOL: ["GLYCEROL", "O3:O C3:C C2:C O2:O C1:C O1:O"],
-  EDO: ["1,2-ETHANEDIOL", "O2:O C2:C C1:C O1:O"],
-  PEG: ["DI(HYDROXYETHYL)ETHER", "O4:O C4:C C3:C O2:O C2:C C1:C O1:O"],
-  PGE: ["TRIETHYLENE GLYCOL", "O4:O C6:C C5:C O3:O C4:C C3:C O2:O C2:C C1:C O1:O"],
-  PG4: ["TETRAETHYLENE GLYCOL", "O5:O C8:C C7:C O4:O C6:C C5:C O3:O C4:C C3:C O2:O C2:C C1:C O1:O"],
-  '1PE': ["PENTAETHYLENE GLYCOL", "OH7:O C16:C C26:C OH6:O C15:C C25:C OH5:O C14:C C24:C OH4:O C13:C C23:C OH3:O C22:C C12:C OH2:O"],
-  MPD: ["(4S)-2-METHYL-2,4-PENTANEDIOL", "O4:O C4:C C5:C C3:C C2:C CM:C O2:O C1:C"],
-  DMS: ["DIMETHYL SULFOXIDE", "O:O S:S C2:C C1:C"],
-  ACT: ["ACETATE ION", "OXT:O C:C O:O CH3:C"],
-  FMT: ["FORMIC ACID", "O1:O C:C O2:O"],
-  CIT: ["CITRIC ACID", "O6:O C6:C O5:O C3:C O7:O C2:C C1:C O2:O O1:O C4:C C5:C O3:O O4:O"],
-  TLA: ["L(+)-TARTARIC ACID", "O41:O C4:C O4:O C3:C O3:O C2:C O2:O C1:C O1:O O11:O"],
-  BME: ["BETA-MERCAPTOETHANOL", "S2:S C2:C C1:C O1:O"],
-  IMD: ["IMIDAZOLE", "C5:C N1:N C4:C N3:N C2:C"],
-  TRS: ["2-AMINO-2-HYDROXYMETHYL-PROPANE-1,3-DIOL", "O3:O C3:C C:C N:N C2:C O2:O C1:C O1:O"],
-  EPE: ["4-(2-HYDROXYETHYL)-1-PIPERAZINE ETHANESULFONIC ACID", "O2S:O S:S O1S:O O3S:O C10:C C9:C N1:N C6:C C5:C N4:N C3:C C2:C C7:C C8:C O8:O"],
-  MES: ["2-(N-MORPHOLINO)-ETHANESULFONIC ACID", "O3S:O S:S O1S:O O2S:O C8:C C7:C N4:N C3:C C2:C C5:C C6:C O1:O"],
-  SO4: ["SULFATE ION", "O4:O S:S O1:O O2:O O3:O"],
-  PO4: ["PHOSPHATE ION", "O4:O P:P O1:O O2:O O3:O"],
-  NO3: ["NITRATE ION", "O3:O N:N O1:O O2:O"],
-  // Ions (waters are excluded: HOH is not a ligand)
-  MG: ["MAGNESIUM ION", "MG:MG"],
-  ZN: ["ZINC ION", "ZN:ZN"],
-  CA: ["CALCIUM ION", "CA:CA"],
-  NA: ["SODIUM ION", "NA:NA"],
-  K: ["POTASSIUM ION", "K:K"],
-  LI: ["LITHIUM ION", "LI:LI"],
-  RB: ["RUBIDIUM ION", "RB:RB"],
-  CS: ["CESIUM ION", "CS:CS"],
-  SR: ["STRONTIUM ION", "SR:SR"],
-  BA: ["BARIUM ION", "BA:BA"],
-  MN: ["MANGANESE (II) ION", "MN:MN"],
-  FE: ["FE (III) ION", "FE:FE"],
-  FE2: ["FE (II) ION", "FE:FE"],
-  CU: ["COPPER (II) ION", "CU:CU"],
-  CU1: ["COPPER (I) ION", "CU:CU"],
-  CO: ["COBALT (II) ION", "CO:CO"],
-  NI: ["NICKEL (II) ION", "NI:NI"],
-  CD: ["CADMIUM ION", "CD:CD"],
-  HG: ["MERCURY (II) ION", "HG:HG"],
-  CL: ["CHLORIDE ION", "CL:CL"],
-  BR: ["BROMIDE ION", "BR:BR"],
-  IOD: ["IODIDE ION", "I:I"],
-  F: ["FLUORIDE ION", "F:F"],
-  // Standard amino acids (OXT included, as in the CCD)
-  ALA: ["ALANINE", "N:N CA:C CB:C C:C O:O OXT:O"],
-  ARG: ["ARGININE", "N:N CA:C CB:C CG:C CD:C NE:N CZ:C NH1:N NH2:N C:C O:O OXT:O"],
-  ASN: ["ASPARAGINE", "N:N CA:C CB:C CG:C OD1:O ND2:N C:C O:O OXT:O"],
-  ASP: ["ASPARTIC ACID", "N:N CA:C CB:C CG:C OD1:O OD2:O C:C O:O OXT:O"],
-  CYS: ["CYSTEINE", "N:N CA:C CB:C SG:S C:C O:O OXT:O"],
-  GLN: ["GLUTAMINE", "N:N CA:C CB:C CG:C CD:C OE1:O NE2:N C:C O:O OXT:O"],
-  GLU: ["GLUTAMIC ACID", "N:N CA:C CB:C CG:C CD:C OE1:O OE2:O C:C O:O OXT:O"],
-  GLY: ["GLYCINE", "N:N CA:C C:C O:O OXT:O"],
-  HIS: ["HISTIDINE", "N:N CA:C CB:C CG:C ND1:N CE1:C NE2:N CD2:C C:C O:O OXT:O"],
-  ILE: ["ISOLEUCINE", "N:N CA:C CB:C CG1:C CD1:C CG2:C C:C O:O OXT:O"],
-  LEU: ["LEUCINE", "N:N CA:C CB:C CG:C CD1:C CD2:C C:C O:O OXT:O"],
-  LYS: ["LYSINE", "N:N CA:C CB:C CG:C CD:C CE:C NZ:N C:C O:O OXT:O"],
-  MET: ["METHIONINE", "N:N CA:C CB:C CG:C SD:S CE:C C:C O:O OXT:O"],
-  PHE: ["PHENYLALANINE", "N:N CA:C CB:C CG:C CD1:C CE1:C CZ:C CE2:C CD2:C C:C O:O OXT:O"],
-  PRO: ["PROLINE", "N:N CA:C CB:C CG:C CD:C C:C O:O OXT:O"],
-  SER: ["SERINE", "N:N CA:C CB:C OG:O C:C O:O OXT:O"],
-  THR: ["THREONINE", "N:N CA:C CB:C OG1:O CG2:C C:C O:O OXT:O"],
-  TRP: ["TRYPTOPHAN", "N:N CA:C CB:C CG:C CD1:C NE1:N CE2:C CD2:C CE3:C CZ3:C CH2:C CZ2:C C:C O:O OXT:O"],
-  TYR: ["TYROSINE", "N:N CA:C CB:C CG:C CD1:C CE1:C CZ:C OH:O CE2:C CD2:C C:C O:O OXT:O"],
-  VAL: ["VALINE", "N:N CA:C CB:C CG1:C CG2:C C:C O:O OXT:O"],
-  // Modified amino acids
-  SEP: ["PHOSPHOSERINE", "N:N CA:C CB:C OG:O P:P O1P:O O2P:O O3P:O C:C O:O OXT:O"],
-  TPO: ["PHOSPHOTHREONINE", "N:N CA:C CB:C CG2:C OG1:O P:P O1P:O O2P:O O3P:O C:C O:O OXT:O"],
-  PTR: ["O-PHOSPHOTYROSINE", "N:N CA:C CB:C CG:C CD2:C CE2:C CZ:C CE1:C CD1:C OH:O P:P O1P:O O2P:O O3P:O C:C O:O OXT:O"],
-  NEP: ["N1-PHOSPHONOHISTIDINE", "N:N CA:C CB:C CG:C CD2:C NE2:N CE1:C ND1:N P:P O3P:O O2P:O O1P:O C:C O:O OXT:O"],
-  MSE: ["SELENOMETHIONINE", "N:N CA:C CB:C CG:C SE:SE CE:C C:C O:O OXT:O"],
-  SEC: ["2-AMINO-3-SELENINO-PROPIONIC ACID", "N:N CA:C CB:C SEG:SE OD1:O OD2:O C:C O:O OXT:O"],
-  HYP: ["4-HYDROXYPROLINE", "OXT:O C:C O:O CA:C CB:C CG:C OD1:O CD:C N:N"],
-  MLZ: ["N-METHYL-LYSINE", "N:N CA:C CB:C CG:C CD:C CE:C NZ:N CM:C C:C O:O OXT:O"],
-  MLY: ["N-DIMETHYL-LYSINE", "N:N CA:C CB:C CG:C CD:C CE:C NZ:N CH2:C CH1:C C:C O:O OXT:O"],
-  M3L: ["N-TRIMETHYLLYSINE", "N:N CA:C CB:C CG:C CD:C CE:C NZ:N CM3:C CM2:C CM1:C C:C O:O OXT:O"],
-  ALY: ["N(6)-ACETYLLYSINE", "N:N CA:C CB:C CG:C CD:C CE:C NZ:N CH:C OH:O CH3:C C:C O:O OXT:O"],
-  KCX: ["LYSINE NZ-CARBOXYLIC ACID", "N:N CA:C CB:C CG:C CD:C CE:C NZ:N CX:C OQ2:O OQ1:O C:C O:O OXT:O"],
-  CSO: ["S-HYDROXYCYSTEINE", "N:N CA:C CB:C SG:S OD:O C:C O:O OXT:O"],
-  CSD: ["3-SULFINOALANINE", "N:N CA:C CB:C SG:S OD2:O OD1:O C:C O:O OXT:O"],
-  OCS: ["CYSTEINESULFONIC ACID", "N:N CA:C CB:C SG:S OD1:O OD2:O OD3:O C:C O:O OXT:O"],
-  CME: ["S,S-(2-HYDROXYETHYL)THIOCYSTEINE", "N:N CA:C CB:C SG:S SD:S CE:C CZ:C OH:O C:C O:O OXT:O"],
-  CGU: ["GAMMA-CARBOXY-GLUTAMIC ACID", "N:N CA:C CB:C CG:C CD1:C OE12:O OE11:O CD2:C OE21:O OE22:O C:C O:O OXT:O"],
-  PCA: ["PYROGLUTAMIC ACID", "C:C O:O CA:C CB:C CG:C CD:C OE:O N:N"],
-  FME: ["N-FORMYLMETHIONINE", "OXT:O C:C O:O CA:C N:N CN:C O1:O CB:C CG:C SD:S CE:C"],
-  // Standard and unknown nucleotides
-  A: ["ADENOSINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O OP2:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  C: ["CYTIDINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N1:N C6:C C5:C C4:C N4:N N3:N C2:C O2:O OP2:O"],
-  G: ["GUANOSINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N2:N N1:N C6:C O6:O OP2:O"],
-  U: ["URIDINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O O5':O C5':C C4':C C3':C O3':O C2':C O2':O C1':C O4':O N1:N C6:C C5:C C4:C N3:N C2:C O2:O O4:O OP2:O"],
-  N: ["ANY 5'-MONOPHOSPHATE NUCLEOTIDE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O O3':O"],
-  DA: ["2'-DEOXYADENOSINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O OP2:O O5':O C5':C C4':C C3':C O3':O C2':C C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N C6:C N6:N"],
-  DC: ["2'-DEOXYCYTIDINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O O5':O C5':C C4':C C3':C O3':O C2':C C1':C O4':O N1:N C6:C C5:C C4:C N4:N N3:N C2:C O2:O OP2:O"],
-  DG: ["2'-DEOXYGUANOSINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O O5':O C5':C C4':C C3':C O3':O C2':C C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N2:N N1:N C6:C O6:O OP2:O"],
-  DT: ["THYMIDINE-5'-MONOPHOSPHATE", "P:P OP3:O OP1:O O5':O C5':C C4':C C3':C O3':O C2':C C1':C O4':O N1:N C6:C C5:C C7:C C4:C N3:N C2:C O2:O O4:O OP2:O"],
-  DN: ["UNKNOWN 2'-DEOXYNUCLEOTIDE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C C1':C O4':O O3':O"],
-  // Modified nucleotides
-  PSU: ["PSEUDOURIDINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C O4':O C1':C C5:C C4:C O4:O N3:N C6:C N1:N C2:C O2:O C3':C C2':C O2':O O3':O"],
-  '5MU': ["5-METHYLURIDINE 5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C O4':O C1':C N1:N C2:C O2:O C6:C C5:C C5M:C C4:C O4:O N3:N C3':C C2':C O2':O O3':O"],
-  H2U: ["5,6-DIHYDROURIDINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O N1:N C6:C C5:C C4:C N3:N C2:C O2:O O4:O O3':O"],
-  OMU: ["O2'-METHYLURIDINE 5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C O4':O C1':C N1:N C2:C O2:O C6:C C5:C C4:C O4:O N3:N C3':C C2':C O2':O CM2:C O3':O"],
-  '5MC': ["5-METHYLCYTIDINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O N1:N C6:C C5:C CM5:C C4:C N4:N N3:N C2:C O2:O O3':O"],
-  OMC: ["O2'-METHYLYCYTIDINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C O4':O C1':C N1:N C2:C O2:O C6:C C5:C C4:C N3:N N4:N C3':C C2':C O2':O CM2:C O3':O"],
-  '1MA': ["6-HYDRO-1-METHYLADENOSINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N1:N CM1:C C6:C N6:N O3':O"],
-  '7MG': ["7N-METHYL-8-HYDROGUANOSINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N CM7:C C8:C N3:N C2:C N2:N N1:N C6:C O6:O O3':O"],
-  '2MG': ["2N-METHYLGUANOSINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N2:N CM2:C N1:N C6:C O6:O O3':O"],
-  M2G: ["N2-DIMETHYLGUANOSINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N2:N CM2:C CM1:C N1:N C6:C O6:O O3':O"],
-  OMG: ["O2'-METHYLGUANOSINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C C3':C C2':C O2':O CM2:C C1':C O4':O N9:N C4:C C5:C N7:N C8:C N3:N C2:C N2:N N1:N C6:C O6:O O3':O"],
-  '5CM': ["5-METHYL-2'-DEOXY-CYTIDINE-5'-MONOPHOSPHATE", "OP3:O P:P OP1:O OP2:O O5':O C5':C C4':C O4':O C1':C N1:N C2:C O2:O C6:C C5:C C5A:C C4:C N3:N N4:N C3':C C2':C O3':O"],
-  // Monosaccharides (glycan residues)
-  NAG: ["2-acetamido-2-deoxy-beta-D-glucopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C N2:N C7:C C8:C O7:O"],
-  NDG: ["2-acetamido-2-deoxy-alpha-D-glucopyranose", "O7:O C7:C C8:C N2:N C2:C C3:C O3:O C4:C O4:O C5:C C6:C O6:O O:O C1:C O1:O"],
-  NGA: ["2-acetamido-2-deoxy-beta-D-galactopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C N2:N C7:C C8:C O7:O"],
-  A2G: ["2-acetamido-2-deoxy-alpha-D-galactopyranose", "O7:O C7:C C8:C N2:N C2:C C1:C O1:O C3:C O3:O C4:C O4:O C5:C O:O C6:C O6:O"],
-  MAN: ["alpha-D-mannopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  BMA: ["beta-D-mannopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  GLC: ["alpha-D-glucopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  BGC: ["beta-D-glucopyranose", "C1:C O1:O C2:C O2:O O5:O C5:C C4:C O4:O C3:C O3:O C6:C O6:O"],
-  GAL: ["beta-D-galactopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  GLA: ["alpha-D-galactopyranose", "C1:C O1:O O5:O C5:C C6:C O6:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  FUC: ["alpha-L-fucopyranose", "C1:C O1:O O5:O C5:C C6:C C4:C C3:C O3:O C2:C O2:O O4:O"],
-  FUL: ["beta-L-fucopyranose", "C1:C O1:O O5:O C5:C C6:C C4:C O4:O C3:C O3:O C2:C O2:O"],
-  SIA: ["N-acetyl-alpha-neuraminic acid", "O10:O C10:C C11:C N5:N C5:C C4:C O4:O C3:C C6:C O6:O C2:C O2:O C1:C O1B:O O1A:O C7:C O7:O C8:C O8:O C9:C O9:O"],
-  SLB: ["N-acetyl-beta-neuraminic acid", "O10:O C10:C C11:C N5:N C5:C C4:C O4:O C3:C C6:C O6:O C2:C O2:O C1:C O1B:O O1A:O C7:C O7:O C8:C O8:O C9:C O9:O"],
-  XYS: ["alpha-D-xylopyranose", "C1:C O1:O O5:O C5:C C4:C C3:C O3:O C2:C O2:O O4:O"],
-  XYP: ["beta-D-xylopyranose", "O4B:O C4B:C C3B:C O3B:O C2B:C O2B:O C5B:C O5B:O C1B:C O4A:O"],
-  GCU: ["alpha-D-glucopyranuronic acid", "C1:C O1:O O5:O C5:C C6:C O6A:O O6B:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  BDP: ["beta-D-glucopyranuronic acid", "C1:C O1:O O5:O C5:C C6:C O6A:O O6B:O C4:C O4:O C3:C O3:O C2:C O2:O"],
-  RAM: ["alpha-L-rhamnopyranose", "C1:C O1:O O5:O C5:C C6:C C4:C C3:C O3:O C2:C O2:O O4:O"],
-  ARA: ["alpha-L-arabinopyranose", "C1:C O1:O O5:O C5:C C4:C C3:C O3:O C2:C O2:O O4:O"],
-  FRU: ["beta-D-fructofuranose", "O6:O C6:C C5:C C4:C O4:O C3:C O3:O O5:O C2:C O2:O C1:C O1:O"],
-};
+type Row = [code: string, name: string, atoms: Array<[string, string, number | null, number | null, number | null]>, bonds: CcdBond[]];
 
+const DATA = new URL('../tables/ccd-components.jsonl.gz', import.meta.url);
+
+let lines: Map<string, string> | undefined;
 const parsed = new Map<string, CcdComponent>();
 
-/** The component for an exact (upper-case) CCD code, or undefined when it is not in the table. */
+/** Code → its JSON line, read once (≈ 30 ms); lines are parsed on first lookup. */
+function table(): Map<string, string> {
+  if (!lines) {
+    lines = new Map();
+    for (const line of gunzipSync(readFileSync(DATA)).toString('utf8').split('\n')) {
+      if (!line) continue;
+      const code = line.slice(2, line.indexOf('"', 2));
+      lines.set(code, line);
+    }
+  }
+  return lines;
+}
+
+/** The component for an exact (upper-case) CCD code, or undefined when the table does not list it. */
 export function lookupCcd(code: string): CcdComponent | undefined {
   const cached = parsed.get(code);
   if (cached) return cached;
-  if (!Object.hasOwn(TABLE, code)) return undefined;
-  const [name, atomList] = TABLE[code];
-  const atoms = atomList.split(' ').map((entry) => {
-    const [atomName, element] = entry.split(':');
-    return { name: atomName, element };
-  });
+  const line = table().get(code);
+  if (line === undefined) return undefined;
+  const [, name, atoms, bonds] = JSON.parse(line) as Row;
+  const hasCoordinates = atoms.every((a) => a[2] !== null);
   // Frozen: one shared object per code, handed to every caller.
-  const component = Object.freeze({ code, name, atoms: Object.freeze(atoms) as CcdAtom[] });
+  const component: CcdComponent = Object.freeze({
+    code,
+    name,
+    atoms: Object.freeze(atoms.map(([atomName, element]) => Object.freeze({ name: atomName, element }))) as CcdAtom[],
+    ...(hasCoordinates ? { coordinates: atoms.map((a) => [a[2], a[3], a[4]] as [number, number, number]) } : {}),
+    bonds,
+  });
   parsed.set(code, component);
   return component;
+}
+
+/** How many components the table lists. */
+export function ccdComponentCount(): number {
+  return table().size;
 }

@@ -1,10 +1,37 @@
 export * from './engine.ts';
 export { createMemoryResultFiles, type MemoryResultFiles } from './memory-result-files.ts';
-export { SAMPLE_METRIC_KEYS, structureConfidence, type SampleMetrics, type BindingMetrics, type StructureOutput } from './structure-output.ts';
+export {
+  SAMPLE_METRIC_KEYS,
+  structureConfidence,
+  packStructureOutput,
+  storePackedOutput,
+  type SampleMetrics,
+  type BindingMetrics,
+  type StructureOutput,
+  type PackedStructureOutput,
+  type PredictedSample,
+} from './structure-output.ts';
+export { createWorkerPool, sharedWorkerPool, siblingModule, type WorkerPool, type WorkerPoolOptions, type WorkerTask } from './worker-pool.ts';
 export { tarGz, type ArchiveEntry } from './archive.ts';
 export { npz, npyFloat32, type Float32Array2D } from './npz.ts';
 export { writeMmcif } from './mmcif.ts';
-export { createSyntheticEngine, predictAdme, admeFromDescriptors, type SyntheticEngineOptions } from './synthetic/index.ts';
+export {
+  createSyntheticEngine,
+  predictAdme,
+  admeFromDescriptors,
+  synthesizeComplex,
+  synthesizeStructureAndBinding,
+  complexSpecOf,
+  SYNTHETIC_TASKS,
+  type SyntheticEngineOptions,
+  type ComplexSpec,
+  type EntitySpec,
+  type SiteRef,
+  type SynthesizedComplex,
+  type ChainSummary,
+  type ComplexConfidence,
+  type ResidueAtoms,
+} from './synthetic/index.ts';
 export { EngineFailure } from './engine-failure.ts';
 export {
   createBoltzEngine,

@@ -48,40 +48,67 @@ export function structureConfidence(metrics: Omit<SampleMetrics, 'structure_conf
   return (4 * metrics.complex_plddt + (metrics.iptm || metrics.ptm)) / 5;
 }
 
-export async function storeStructureOutput(
+/**
+ * The CPU part of an output, computable in a worker thread: samples ranked, each structure's
+ * bytes, and the archive. `files[i]` is sample i's structure (best first); the archive is last.
+ */
+export interface PackedStructureOutput {
+  files: Array<{ filename: string; data: Uint8Array; mediaType: string }>;
+  metrics: SampleMetrics[];
+  bindingMetrics?: BindingMetrics;
+}
+
+export function packStructureOutput(
   samples: readonly PredictedSample[],
   bindingMetrics: BindingMetrics | undefined,
   extraArchiveEntries: readonly ArchiveEntry[],
-  files: ResultFiles,
-): Promise<StructureOutput> {
+): PackedStructureOutput {
   // Stable sort: ties keep the engine's own order.
   const ranked = [...samples].sort((a, b) => b.metrics.structure_confidence - a.metrics.structure_confidence);
-  const results: StructureSampleOutput[] = [];
+  const files: PackedStructureOutput['files'] = [];
   const entries: ArchiveEntry[] = [];
   for (const [i, sample] of ranked.entries()) {
     const name = `sample_${i}_predicted_structure.cif`;
-    const structure = await files.put(name, sample.structureCif, 'chemical/x-cif');
-    results.push({ metrics: orderedMetrics(sample.metrics), structure });
+    files.push({ filename: name, data: sample.structureCif, mediaType: 'chemical/x-cif' });
     entries.push({ path: `prediction/${name}`, data: sample.structureCif });
     for (const kind of ['pae', 'pde', 'plddt'] as const) {
       const data = sample.arrays[kind];
       if (data) entries.push({ path: `prediction/sample_${i}_${kind}.npz`, data });
     }
   }
+  const metrics = ranked.map((sample) => orderedMetrics(sample.metrics));
   const metricsJson = {
-    best_sample: { metrics: results[0].metrics },
-    all_sample_results: results.map((r) => ({ metrics: r.metrics })),
+    best_sample: { metrics: metrics[0] },
+    all_sample_results: metrics.map((m) => ({ metrics: m })),
     ...(bindingMetrics ? { binding_metrics: bindingMetrics } : {}),
   };
   entries.unshift({ path: 'prediction/metrics.json', data: Buffer.from(JSON.stringify(metricsJson, null, 2) + '\n') });
   entries.push(...extraArchiveEntries);
-  const archive = await files.put('archive.tar.gz', tarGz(entries), 'application/gzip');
+  files.push({ filename: 'archive.tar.gz', data: tarGz(entries), mediaType: 'application/gzip' });
+  return { files, metrics, ...(bindingMetrics ? { bindingMetrics } : {}) };
+}
+
+/** Stores a packed output's files (main thread) and returns the API `output`. */
+export async function storePackedOutput(packed: PackedStructureOutput, files: ResultFiles): Promise<StructureOutput> {
+  const stored: StoredFile[] = [];
+  // Bytes that crossed a worker boundary arrive as plain Uint8Arrays.
+  for (const file of packed.files) stored.push(await files.put(file.filename, Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), file.mediaType));
+  const results: StructureSampleOutput[] = packed.metrics.map((metrics, i) => ({ metrics, structure: stored[i] }));
   return {
     best_sample: results[0],
     all_sample_results: results,
-    archive,
-    ...(bindingMetrics ? { binding_metrics: bindingMetrics } : {}),
+    archive: stored[stored.length - 1],
+    ...(packed.bindingMetrics ? { binding_metrics: packed.bindingMetrics } : {}),
   };
+}
+
+export async function storeStructureOutput(
+  samples: readonly PredictedSample[],
+  bindingMetrics: BindingMetrics | undefined,
+  extraArchiveEntries: readonly ArchiveEntry[],
+  files: ResultFiles,
+): Promise<StructureOutput> {
+  return storePackedOutput(packStructureOutput(samples, bindingMetrics, extraArchiveEntries), files);
 }
 
 function orderedMetrics(metrics: SampleMetrics): SampleMetrics {

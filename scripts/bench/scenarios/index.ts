@@ -1,8 +1,18 @@
 import type { Scenario } from '../scenario.ts';
 import { authMe, bareRoute, retrieveWorkspace } from './authentication.ts';
 import { usageByWorkspaceAndApplication, usageTotalsPerDay } from './usage.ts';
-import { startAdmePrediction } from './predictions.ts';
+import { authMeDuringSyntheticStructures, startAdmePrediction } from './predictions.ts';
 import { deepResultsPage, firstResultsPage } from './pipelines.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them; add new scenario files here. */
-export const SCENARIOS: Scenario[] = [bareRoute, authMe, retrieveWorkspace, usageByWorkspaceAndApplication, usageTotalsPerDay, startAdmePrediction, firstResultsPage, deepResultsPage];
+export const SCENARIOS: Scenario[] = [
+  bareRoute,
+  authMe,
+  retrieveWorkspace,
+  usageByWorkspaceAndApplication,
+  usageTotalsPerDay,
+  startAdmePrediction,
+  authMeDuringSyntheticStructures,
+  firstResultsPage,
+  deepResultsPage,
+];

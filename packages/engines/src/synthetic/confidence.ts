@@ -1,84 +1,226 @@
 import type { Float32Array2D } from '../npz.ts';
-import { structureConfidence, type BindingMetrics, type SampleMetrics } from '../structure-output.ts';
-import type { Complex } from './complex.ts';
+import { structureConfidence, type SampleMetrics } from '../structure-output.ts';
+import { AtomGrid } from './atom-grid.ts';
+import type { ChainSummary } from './complex.ts';
 import type { Random } from './random.ts';
+import { distance, type Vec3 } from './vector.ts';
 
 /**
- * Synthetic confidences, consistent with each other the way Boltz's are (spec/ENGINE.md §4):
- * complex_plddt is the mean of the per-token pLDDT written as B-factors, interface metrics are 0
- * when there is no interface of their kind (spec/API.md §8.2), structure_confidence follows the
- * Boltz formula, and PAE grows with sequence separation inside a chain and is higher between
- * chains.
+ * Confidences of a synthetic complex, from one latent quality q ∈ [0, 1] and the geometry as
+ * built, so that they agree with it the way a real model's do (spec/ENGINE.md §4):
+ *
+ * - pLDDT per token: higher with q, in helices and strands (recognised from Cα spacing), and for
+ *   buried residues; lower in loops and within six residues of a terminus; ligand atoms by
+ *   their own contacts.
+ * - Chain-pair ipTM: rises with q and with the size of the actual interface (heavy-atom pairs
+ *   within 4.5 Å), saturating; a pair without contacts stays near 0.1. `iptm`, `ligand_iptm`
+ *   and `protein_iptm` are built from these, so a ligand out of contact cannot score high.
+ * - PAE: low within a chain (growing with distance and low pLDDT), high between chains unless
+ *   their pair ipTM is high; `complex_ipde` is its mean over interface pairs.
+ * - Binding: a ligand binder's confidence from its ipTM and contacts; protein binders per
+ *   spec/ENGINE.md §6 (mean pair ipTM of binder and target chains).
  */
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
-const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
-
-export function tokenPlddt(complex: Complex, random: Random): number[] {
-  const plddt = new Array<number>(complex.tokenCount);
-  for (const chain of complex.chains) {
-    const base = random.between(0.7, 0.92);
-    const length = chain.tokenEnd - chain.tokenStart;
-    for (let t = chain.tokenStart; t < chain.tokenEnd; t++) {
-      // Termini are less confident, as in real predictions.
-      const fromEnd = Math.min(t - chain.tokenStart, chain.tokenEnd - 1 - t);
-      const terminal = length > 6 && fromEnd < 3 ? 0.15 * (1 - fromEnd / 3) : 0;
-      plddt[t] = round4(clamp(base - terminal + random.between(-0.06, 0.06), 0.2, 0.98));
-    }
-  }
-  return plddt;
+export interface ComplexConfidence {
+  plddt: Float32Array;
+  pae: Float32Array2D;
+  metrics: SampleMetrics;
+  /** ipTM per chain pair (symmetric; 0 on the diagonal). */
+  pairIptm: number[][];
+  /** Heavy-atom pairs within 4.5 Å per chain pair. */
+  pairContacts: number[][];
+  /** Protein–protein binding confidence of the binder chains, when binders are proteins. */
+  proteinBindingConfidence?: number;
+  /** The first ligand binder's binding confidence and optimisation score (pIC50-like). */
+  ligandBinding?: { bindingConfidence: number; optimizationScore: number };
 }
 
-export function predictedAlignedError(complex: Complex, plddt: number[], random: Random): Float32Array2D {
-  const n = complex.tokenCount;
-  const chainOf = new Int32Array(n);
-  complex.chains.forEach((chain, c) => chainOf.fill(c, chain.tokenStart, chain.tokenEnd));
-  const interChain = complex.chains.map(() => complex.chains.map(() => random.between(4, 14)));
-  // Per-token terms instead of per-pair noise: O(n) random draws for an n² matrix, and values
-  // on a 1/16 Å grid, so large PAE files compress well in the archive.
-  const rowTerm = plddt.map((p) => 6 * (1 - p) + random.between(-0.25, 0.25));
+export interface ConfidenceInput {
+  chains: ChainSummary[];
+  /** Atom indices per token. */
+  tokenAtoms: number[][];
+  positions: Vec3[];
+  atomNames: string[];
+  binders: string[];
+  quality: number;
+  random: Random;
+}
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
+const CONTACT = 4.5;
+const POLYMER_SATURATION = 80; // atom contacts for a typical protein–protein interface
+const LIGAND_SATURATION = 20;
+
+const isPolymer = (kind: ChainSummary['kind']) => kind === 'protein' || kind === 'rna' || kind === 'dna';
+
+export function confidence(input: ConfidenceInput): ComplexConfidence {
+  const { chains, tokenAtoms, positions, atomNames, quality: q, random } = input;
+  const tokens = tokenAtoms.length;
+  const chainOfToken = new Int32Array(tokens);
+  chains.forEach((chain, c) => chainOfToken.fill(c, chain.tokenStart, chain.tokenEnd));
+  const chainOfAtom = new Int32Array(positions.length);
+  tokenAtoms.forEach((atoms, t) => atoms.forEach((a) => (chainOfAtom[a] = chainOfToken[t])));
+  // Representative point per token: CA / C1' of residues, the atom itself for ligands.
+  const rep: Vec3[] = tokenAtoms.map((atoms) => {
+    const named = atoms.find((a) => atomNames[a] === 'CA' || atomNames[a] === "C1'");
+    return positions[named ?? atoms[0]];
+  });
+
+  // Interfaces: heavy-atom pairs within 4.5 Å between chains; interface tokens.
+  const grid = new AtomGrid(CONTACT, positions.length + 16);
+  positions.forEach((p, a) => grid.add(p, chainOfAtom[a]));
+  const pairContacts = chains.map(() => chains.map(() => 0));
+  const atomInInterface = new Uint8Array(positions.length);
+  positions.forEach((p, a) => {
+    const own = chainOfAtom[a];
+    grid.forEachNear(p, CONTACT, (b, _d2, chain) => {
+      if (chain === own || b < a) return;
+      pairContacts[own][chain]++;
+      pairContacts[chain][own]++;
+      atomInInterface[a] = 1;
+      atomInInterface[b] = 1;
+    });
+  });
+  const interfaceToken = tokenAtoms.map((atoms) => atoms.some((a) => atomInInterface[a] === 1));
+
+  // pLDDT per token.
+  const repGrid = new AtomGrid(10, tokens + 16);
+  rep.forEach((p, t) => repGrid.add(p, t));
+  const plddt = new Float32Array(tokens);
+  for (const chain of chains) {
+    const length = chain.tokenEnd - chain.tokenStart;
+    for (let t = chain.tokenStart; t < chain.tokenEnd; t++) {
+      let value = 0.35 + 0.55 * q + random.between(-0.03, 0.03);
+      if (isPolymer(chain.kind)) {
+        const i = t - chain.tokenStart;
+        const structured = chain.kind === 'protein' ? regularSecondaryStructure(rep, t, chain) : true;
+        value += structured ? 0.06 : -0.1;
+        const fromEnd = Math.min(i, length - 1 - i);
+        if (length > 12 && fromEnd < 6) value -= 0.2 * (1 - fromEnd / 6);
+        value += 0.004 * (repGrid.countNear(rep[t], 10) - 12);
+      } else {
+        // A ligand atom is as confident as its contacts make it.
+        value += interfaceToken[t] ? 0.04 : -0.12;
+      }
+      plddt[t] = round4(clamp(value, 0.15, 0.98));
+    }
+  }
+
+  // Chain-pair ipTM from q and the interface size.
+  const pairIptm = chains.map(() => chains.map(() => 0));
+  for (let a = 0; a < chains.length; a++) {
+    for (let b = a + 1; b < chains.length; b++) {
+      const polymerPair = isPolymer(chains[a].kind) && isPolymer(chains[b].kind);
+      const saturation = 1 - Math.exp(-pairContacts[a][b] / (polymerPair ? POLYMER_SATURATION : LIGAND_SATURATION));
+      const value = clamp(0.08 + 0.87 * clamp(q + random.between(-0.05, 0.05), 0, 1) * saturation + random.between(0, 0.04), 0.02, 0.97);
+      pairIptm[a][b] = pairIptm[b][a] = round4(value);
+    }
+  }
+
+  const pae = alignedError(rep, chainOfToken, plddt, pairIptm);
+  const metrics = sampleMetrics(chains, plddt, pairIptm, pairContacts, interfaceToken, pae, chainOfToken, q, random);
+  const result: ComplexConfidence = { plddt, pae, metrics, pairIptm, pairContacts };
+
+  const binderIndices = input.binders.map((id) => chains.findIndex((c) => c.id === id)).filter((c) => c >= 0);
+  const proteinBinders = binderIndices.filter((c) => chains[c].kind === 'protein');
+  const targets = chains.map((_, i) => i).filter((i) => chains[i].kind === 'protein' && !proteinBinders.includes(i));
+  if (proteinBinders.length && targets.length) {
+    const values = proteinBinders.flatMap((b) => targets.map((t) => pairIptm[b][t]));
+    result.proteinBindingConfidence = round4(values.reduce((s, v) => s + v, 0) / values.length);
+  }
+  const ligand = binderIndices.find((c) => chains[c].kind === 'ligand');
+  if (ligand !== undefined) {
+    const best = Math.max(0, ...chains.map((c, i) => (isPolymer(c.kind) ? pairIptm[ligand][i] : 0)));
+    const contacts = chains.reduce((s, c, i) => s + (isPolymer(c.kind) ? pairContacts[ligand][i] : 0), 0);
+    const bindingConfidence = clamp(0.05 + 0.9 * best * (0.6 + 0.4 * (1 - Math.exp(-contacts / LIGAND_SATURATION))) + random.between(-0.05, 0.05), 0, 1);
+    const log10Ic50 = random.between(-1, 1) + 1.5 - 4 * (bindingConfidence - 0.3);
+    result.ligandBinding = { bindingConfidence: round4(bindingConfidence), optimizationScore: round4(6 - log10Ic50) };
+  }
+  return result;
+}
+
+/** A helix (Cα i → i+3 ≈ 5 Å) or strand (Cα i → i+2 ≈ 6.5 Å) around token t. */
+function regularSecondaryStructure(rep: Vec3[], t: number, chain: ChainSummary): boolean {
+  const at = (k: number) => (k >= chain.tokenStart && k < chain.tokenEnd ? rep[k] : undefined);
+  const [ahead3, behind3, ahead2, behind2] = [at(t + 3), at(t - 3), at(t + 2), at(t - 2)];
+  const helix = (ahead3 && distance(rep[t], ahead3) < 6.2) || (behind3 && distance(rep[t], behind3) < 6.2);
+  const strand = ahead2 && behind2 && distance(rep[t], ahead2) > 6.2 && distance(rep[t], behind2) > 6.2;
+  return Boolean(helix || strand);
+}
+
+/**
+ * PAE (Å): within a chain from both tokens' pLDDT and their distance; between chains mostly
+ * from the pair's ipTM. On a 1/16 Å grid (compresses well), 0.25–31.75 Å.
+ */
+function alignedError(rep: Vec3[], chainOfToken: Int32Array, plddt: Float32Array, pairIptm: number[][]): Float32Array2D {
+  const n = rep.length;
   const values = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
+    const [xi, yi, zi] = rep[i];
     for (let j = 0; j < n; j++) {
-      const base = chainOf[i] === chainOf[j] ? 0.5 + 0.12 * Math.min(Math.abs(i - j), 60) : interChain[chainOf[i]][chainOf[j]];
-      values[i * n + j] = i === j ? 0.25 : Math.round(16 * clamp(base + rowTerm[i] + rowTerm[j], 0.25, 31.75)) / 16;
+      if (i === j) {
+        values[i * n + j] = 0.25;
+        continue;
+      }
+      const d = Math.sqrt((xi - rep[j][0]) ** 2 + (yi - rep[j][1]) ** 2 + (zi - rep[j][2]) ** 2);
+      const uncertainty = 2 - plddt[i] - plddt[j];
+      const [a, b] = [chainOfToken[i], chainOfToken[j]];
+      const value = a === b ? 0.6 + 3 * uncertainty + 0.05 * d : 1.5 + 24 * (1 - pairIptm[a][b]) + 3 * uncertainty + 0.02 * d;
+      values[i * n + j] = Math.round(16 * clamp(value, 0.25, 31.75)) / 16;
     }
   }
   return { rows: n, cols: n, values };
 }
 
-export function sampleMetrics(complex: Complex, plddt: number[], random: Random): SampleMetrics {
-  const kinds = complex.chains.map((c) => c.kind);
-  const multiChain = kinds.length > 1;
-  const hasLigand = kinds.some((k) => k === 'ligand' || k === 'glycan');
-  const proteinChains = kinds.filter((k) => k === 'protein').length;
-  const complexPlddt = plddt.reduce((s, v) => s + v, 0) / plddt.length;
-  const ptm = clamp(complexPlddt - 0.05 + random.between(-0.05, 0.05), 0.2, 0.97);
-  const iptm = multiChain ? clamp(ptm - 0.08 + random.between(-0.1, 0.1), 0.1, 0.95) : 0;
-  const pde = 0.4 + 4 * (1 - complexPlddt) + random.between(0, 0.4);
+function sampleMetrics(
+  chains: ChainSummary[],
+  plddt: Float32Array,
+  pairIptm: number[][],
+  pairContacts: number[][],
+  interfaceToken: boolean[],
+  pae: Float32Array2D,
+  chainOfToken: Int32Array,
+  q: number,
+  random: Random,
+): SampleMetrics {
+  const mean = (values: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i];
+    return values.length ? sum / values.length : 0;
+  };
+  const complexPlddt = mean(plddt);
+  const multiChain = chains.length > 1;
+  const pairs: Array<[number, number]> = [];
+  for (let a = 0; a < chains.length; a++) for (let b = a + 1; b < chains.length; b++) pairs.push([a, b]);
+  const contacts = pairs.reduce((s, [a, b]) => s + pairContacts[a][b], 0);
+  const iptm = !multiChain ? 0 : contacts > 0 ? pairs.reduce((s, [a, b]) => s + pairIptm[a][b] * pairContacts[a][b], 0) / contacts : mean(pairs.map(([a, b]) => pairIptm[a][b]));
+  const bestPartner = (c: number, accept: (kind: ChainSummary['kind']) => boolean) => Math.max(0, ...chains.map((other, i) => (i !== c && accept(other.kind) ? pairIptm[c][i] : 0)));
+  const ligands = chains.map((_, i) => i).filter((i) => chains[i].kind === 'ligand' || chains[i].kind === 'glycan');
+  const proteins = chains.map((_, i) => i).filter((i) => chains[i].kind === 'protein');
+  const ligandIptm = ligands.length && multiChain ? mean(ligands.map((l) => bestPartner(l, isPolymer))) : 0;
+  const proteinIptm = proteins.length >= 2 ? mean(proteins.map((p) => bestPartner(p, (kind) => kind === 'protein'))) : 0;
+  const interfacePlddt = Array.from(plddt).filter((_, t) => interfaceToken[t]);
+  let interfaceError = 0;
+  let interfacePairs = 0;
+  const n = pae.rows;
+  for (let i = 0; i < n; i++) {
+    if (!interfaceToken[i]) continue;
+    for (let j = 0; j < n; j++) {
+      if (!interfaceToken[j] || chainOfToken[i] === chainOfToken[j]) continue;
+      interfaceError += pae.values[i * n + j];
+      interfacePairs++;
+    }
+  }
+  const ptm = clamp(0.2 + 0.72 * q + random.between(-0.04, 0.04), 0.1, 0.97);
   const metrics = {
     ptm: round4(ptm),
     iptm: round4(iptm),
-    ligand_iptm: round4(hasLigand && multiChain ? clamp(iptm + random.between(-0.1, 0.05), 0.05, 0.95) : 0),
-    protein_iptm: round4(proteinChains >= 2 ? clamp(iptm + random.between(-0.05, 0.05), 0.05, 0.95) : 0),
+    ligand_iptm: round4(ligandIptm),
+    protein_iptm: round4(proteinIptm),
     complex_plddt: round4(complexPlddt),
-    complex_iplddt: round4(multiChain ? clamp(complexPlddt - 0.04 + random.between(-0.04, 0.04), 0.2, 0.98) : 0),
-    complex_pde: round4(pde),
-    complex_ipde: round4(multiChain ? pde + random.between(0.5, 3) : 0),
+    complex_iplddt: round4(!multiChain ? 0 : interfacePlddt.length ? mean(interfacePlddt) : clamp(complexPlddt - 0.1, 0, 1)),
+    complex_pde: round4(0.3 + 5 * (1 - complexPlddt)),
+    complex_ipde: round4(!multiChain ? 0 : interfacePairs ? interfaceError / interfacePairs / 2 : 12 + 10 * (1 - q)),
   };
   return { structure_confidence: round4(structureConfidence(metrics)), ...metrics };
-}
-
-/**
- * binding_metrics (spec/API.md §8.2) from the best sample. optimization_score is on the live
- * engine's scale (6 − log10 IC50 µM, i.e. a pIC50, spec/ENGINE.md §6): roughly 3–9, higher for
- * more confident binders.
- */
-export function bindingMetrics(binding: any, best: SampleMetrics, random: Random): BindingMetrics | undefined {
-  if (!binding) return undefined;
-  if (binding.type === 'ligand_protein_binding') {
-    const confidence = clamp(0.1 + 0.85 * best.ligand_iptm + random.between(-0.1, 0.1), 0, 1);
-    const log10Ic50 = random.between(-1.5, 1.5) - 3 * (confidence - 0.5);
-    return { type: 'ligand_protein_binding_metrics', binding_confidence: round4(confidence), optimization_score: round4(6 - log10Ic50) };
-  }
-  return { type: 'protein_protein_binding_metrics', binding_confidence: round4(clamp(best.protein_iptm + random.between(-0.05, 0.05), 0, 1)) };
 }

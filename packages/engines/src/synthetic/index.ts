@@ -1,26 +1,41 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadChemistry } from '@boltz/chemistry';
 import type { EngineOutcome, PredictionEngine } from '../engine.ts';
+import { storePackedOutput, type PackedStructureOutput } from '../structure-output.ts';
+import { sharedWorkerPool, siblingModule, type WorkerPool } from '../worker-pool.ts';
 import { predictAdme } from './adme.ts';
-import { predictStructureAndBinding } from './structure-and-binding.ts';
 
 export { predictAdme, admeFromDescriptors } from './adme.ts';
 export { canonicalJson } from './random.ts';
+export { synthesizeStructureAndBinding, complexSpecOf } from './structure-and-binding.ts';
+export { synthesizeComplex, type ComplexSpec, type EntitySpec, type SiteRef, type SynthesizedComplex, type ChainSummary } from './complex.ts';
+export type { ComplexConfidence } from './confidence.ts';
+export type { ResidueAtoms } from './protein-fold.ts';
 
 export interface SyntheticEngineOptions {
   /** How long a job stays `running` before its result is written (ms; default 0). */
   runningMs?: number;
+  /** Worker threads for the structure computation (default: one pool shared by the process). */
+  pool?: WorkerPool;
 }
 
 const VERSION = 'synthetic-1';
 
+/** The synthetic engine's worker tasks (./tasks.ts), e.g. `{ ...SYNTHETIC_TASKS.complex }` for a pipeline's rows. */
+export const SYNTHETIC_TASKS = {
+  structureAndBinding: { module: siblingModule('./tasks', import.meta.url), name: 'structureAndBinding' },
+  complex: { module: siblingModule('./tasks', import.meta.url), name: 'complex' },
+} as const;
+
 /**
  * The test-mode engine (spec/DESIGN.md: test-mode jobs always go here): deterministic results
- * for structure-and-binding and ADME, no GPU. `runningMs` lets clients observe `running`; the
- * wait ends early, failing the job with `timeout`, when the runner aborts.
+ * for structure-and-binding and ADME, no GPU. Structures are computed in a worker thread (the
+ * event loop only stores the bytes); `runningMs` lets clients observe `running`; the wait (and
+ * the computation) ends early, failing the job with `timeout`, when the runner aborts.
  */
 export function createSyntheticEngine(options: SyntheticEngineOptions = {}): PredictionEngine {
   const runningMs = options.runningMs ?? 0;
+  const stopped = (): EngineOutcome => ({ status: 'failed', version: VERSION, error: { code: 'timeout', message: 'The prediction was stopped before it finished.' } });
   return {
     version: VERSION,
     supports: (kind) => kind === 'structure_and_binding' || kind === 'adme',
@@ -29,12 +44,17 @@ export function createSyntheticEngine(options: SyntheticEngineOptions = {}): Pre
         if (runningMs > 0) await sleep(runningMs, undefined, { signal });
         signal.throwIfAborted();
       } catch {
-        return { status: 'failed', version: VERSION, error: { code: 'timeout', message: 'The prediction was stopped before it finished.' } };
+        return stopped();
       }
-      const chemistry = await loadChemistry();
-      const output =
-        job.kind === 'adme' ? predictAdme(job.input, chemistry) : await predictStructureAndBinding(job.input, chemistry, files);
-      return { status: 'succeeded', version: VERSION, output };
+      if (job.kind === 'adme') return { status: 'succeeded', version: VERSION, output: predictAdme(job.input, await loadChemistry()) };
+      let packed: PackedStructureOutput;
+      try {
+        packed = await (options.pool ?? sharedWorkerPool()).run<PackedStructureOutput>(SYNTHETIC_TASKS.structureAndBinding, { input: job.input }, signal);
+      } catch (error) {
+        if (signal.aborted) return stopped();
+        throw error;
+      }
+      return { status: 'succeeded', version: VERSION, output: await storePackedOutput(packed, files) };
     },
   };
 }

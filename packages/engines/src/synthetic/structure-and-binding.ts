@@ -1,48 +1,87 @@
 import type { Chemistry } from '@boltz/chemistry';
-import type { ResultFiles } from '../engine.ts';
-import { writeMmcif, type CifAtom } from '../mmcif.ts';
+import { glycanResidueOrder, type GlycanInput } from '../glycan.ts';
 import { npz } from '../npz.ts';
-import { storeStructureOutput, type PredictedSample, type StructureOutput } from '../structure-output.ts';
-import { buildComplex } from './complex.ts';
-import { bindingMetrics, predictedAlignedError, sampleMetrics, tokenPlddt } from './confidence.ts';
-import { canonicalJson, seededRandom } from './random.ts';
+import { packStructureOutput, type BindingMetrics, type PackedStructureOutput, type PredictedSample } from '../structure-output.ts';
+import { synthesizeComplex, type ComplexSpec, type EntitySpec, type SiteRef, type SynthesizedComplex } from './complex.ts';
+import { canonicalJson } from './random.ts';
 
 /**
- * Test-mode structure-and-binding (spec/API.md §8.2): one mmCIF and one PAE `.npz` per sample,
- * metrics and binding metrics, all derived from a PRNG seeded with the canonical input, so equal
- * inputs give byte-identical files.
+ * Test-mode structure-and-binding (spec/API.md §8.2): the API input as a complex description,
+ * one synthesized complex per sample (each its own seed, so samples differ as diffusion samples
+ * do), ranked by structure_confidence, binding metrics from the best sample. Equal inputs give
+ * byte-identical files. CPU only: runs in a worker thread (./tasks.ts).
  */
-export async function predictStructureAndBinding(input: any, chemistry: Chemistry, files: ResultFiles): Promise<StructureOutput> {
-  const seed = canonicalJson(input);
-  const samples: PredictedSample[] = [];
-  const count: number = input.num_samples ?? 1;
-  const complex = buildComplex(input, chemistry);
-  for (let k = 0; k < count; k++) {
-    const random = seededRandom(seed, `sample ${k}`);
-    // Samples differ by a small rigid shift of each chain (≤ 0.5 Å per axis) and their confidences.
-    const shifts = complex.chains.map((): [number, number, number] => [random.between(-0.5, 0.5), random.between(-0.5, 0.5), random.between(-0.5, 0.5)]);
-    const plddt = tokenPlddt(complex, random);
-    const atoms: CifAtom[] = complex.atoms.map((atom) => ({
-      group: atom.group,
-      element: atom.element,
-      atomName: atom.name,
-      residueName: atom.residueName,
-      chainId: complex.chains[atom.chainIndex].id,
-      entityId: complex.chains[atom.chainIndex].entityId,
-      residueNumber: atom.residueNumber,
-      polymer: atom.polymer,
-      x: atom.position[0] + shifts[atom.chainIndex][0],
-      y: atom.position[1] + shifts[atom.chainIndex][1],
-      z: atom.position[2] + shifts[atom.chainIndex][2],
-      bFactor: plddt[atom.token] * 100,
-    }));
-    samples.push({
-      metrics: sampleMetrics(complex, plddt, random),
-      structureCif: Buffer.from(writeMmcif('synthetic_prediction', complex.entities, atoms)),
-      arrays: { pae: npz({ pae: predictedAlignedError(complex, plddt, random) }) },
-    });
+export function complexSpecOf(input: any): ComplexSpec {
+  const entities: EntitySpec[] = (input.entities as any[]).map((entity): EntitySpec => {
+    switch (entity.type) {
+      case 'protein':
+      case 'rna':
+      case 'dna':
+        return {
+          type: entity.type,
+          chainIds: entity.chain_ids,
+          sequence: entity.value,
+          modifications: (entity.modifications ?? []).map((m: { residue_index: number; value: string }) => ({ index: m.residue_index, ccd: m.value })),
+        };
+      case 'ligand_ccd':
+        return { type: 'ligand', chainIds: entity.chain_ids, ccd: entity.value };
+      case 'ligand_smiles':
+        return { type: 'ligand', chainIds: entity.chain_ids, smiles: entity.value };
+      case 'glycan':
+        return glycanSpec(entity);
+      default:
+        throw new Error(`unknown entity type ${entity.type}`);
+    }
+  });
+  const site = (token: any): SiteRef => (token.type === 'polymer_contact' ? { chain: token.chain_id, residue: token.residue_index } : { chain: token.chain_id, atom: token.atom_name });
+  const constraints: any[] = input.constraints ?? [];
+  const binding = input.binding;
+  return {
+    entities,
+    pockets: constraints
+      .filter((c) => c.type === 'pocket')
+      .map((c) => ({
+        binder: c.binder_chain_id,
+        residues: Object.entries(c.contact_residues as Record<string, number[]>).flatMap(([chain, indices]) => indices.map((residue) => ({ chain, residue }))),
+        maxDistance: c.max_distance_angstrom,
+      })),
+    contacts: constraints.filter((c) => c.type === 'contact').map((c) => ({ first: site(c.token1), second: site(c.token2), maxDistance: c.max_distance_angstrom })),
+    binders: !binding ? [] : binding.type === 'ligand_protein_binding' ? [binding.binder_chain_id] : binding.binder_chain_ids,
+  };
+}
+
+/** Glycan residues in bond-graph order (../glycan.ts), each internal bond as parent → child (the child's C1). */
+function glycanSpec(entity: GlycanInput & { chain_ids: string[] }): EntitySpec {
+  const order = glycanResidueOrder(entity);
+  const position = new Map(order.map((r, i) => [r.id, i]));
+  const links = entity.bonds.map(({ atom1, atom2 }) => {
+    const [child, parent] = atom1.atom_id === 'C1' && atom2.atom_id !== 'C1' ? [atom1, atom2] : atom2.atom_id === 'C1' ? [atom2, atom1] : position.get(atom1.residue_id)! > position.get(atom2.residue_id)! ? [atom1, atom2] : [atom2, atom1];
+    return { parent: position.get(parent.residue_id)!, parentAtom: parent.atom_id, child: position.get(child.residue_id)!, childAtom: child.atom_id };
+  });
+  return { type: 'glycan', chainIds: entity.chain_ids, residues: order.map((r) => r.ccd), links: links.sort((a, b) => a.child - b.child) };
+}
+
+/** binding_metrics (spec/API.md §8.2) of a synthesized complex, for the requested `binding`. */
+export function bindingMetricsOf(binding: any, best: SynthesizedComplex): BindingMetrics | undefined {
+  if (!binding) return undefined;
+  if (binding.type === 'ligand_protein_binding') {
+    const values = best.confidence.ligandBinding ?? { bindingConfidence: 0, optimizationScore: 3 };
+    return { type: 'ligand_protein_binding_metrics', binding_confidence: values.bindingConfidence, optimization_score: values.optimizationScore };
   }
-  const best = samples.reduce((a, b) => (b.metrics.structure_confidence > a.metrics.structure_confidence ? b : a));
-  const binding = bindingMetrics(input.binding, best.metrics, seededRandom(seed, 'binding'));
-  return storeStructureOutput(samples, binding, [], files);
+  return { type: 'protein_protein_binding_metrics', binding_confidence: best.confidence.proteinBindingConfidence ?? 0 };
+}
+
+export function synthesizeStructureAndBinding(input: any, chemistry: Chemistry): PackedStructureOutput {
+  const seed = canonicalJson(input);
+  const spec = complexSpecOf(input);
+  const count: number = input.num_samples ?? 1;
+  const complexes: SynthesizedComplex[] = [];
+  const samples: PredictedSample[] = [];
+  for (let k = 0; k < count; k++) {
+    const complex = synthesizeComplex(spec, `${seed}\0sample ${k}`, chemistry);
+    complexes.push(complex);
+    samples.push({ metrics: complex.confidence.metrics, structureCif: Buffer.from(complex.cif), arrays: { pae: npz({ pae: complex.pae }) } });
+  }
+  const best = complexes.reduce((a, b) => (b.confidence.metrics.structure_confidence > a.confidence.metrics.structure_confidence ? b : a));
+  return packStructureOutput(samples, bindingMetricsOf(input.binding, best), []);
 }

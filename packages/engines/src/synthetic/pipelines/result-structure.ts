@@ -1,17 +1,15 @@
 import type { Chemistry } from '@boltz/chemistry';
 import type { JobInput } from '../../job-types.ts';
-import { type CifAtom, writeMmcif } from '../../mmcif.ts';
 import type { Float32Array2D } from '../../npz.ts';
 import type { BindingMetrics, SampleMetrics } from '../../structure-output.ts';
-import { buildComplex } from '../complex.ts';
-import { bindingMetrics, predictedAlignedError, sampleMetrics, tokenPlddt } from '../confidence.ts';
-import { seededRandom } from '../random.ts';
+import { synthesizeComplex } from '../complex.ts';
+import { bindingMetricsOf, complexSpecOf } from '../structure-and-binding.ts';
 
 /**
  * The structure of one pipeline result in test mode: the complex of its entities (target and
- * designed or screened chains, or a ligand), built by the same synthetic engine as test-mode
- * structure predictions, so that its metrics, PAE and coordinates agree with each other.
- * Deterministic for the same entities and seed.
+ * designed or screened chains, or a ligand), synthesized exactly as a test-mode structure
+ * prediction of the same entities would be (./../complex.ts), so that its metrics, PAE and
+ * coordinates agree with each other. Deterministic for the same entities and seed.
  */
 export interface ResultStructure {
   cif: string;
@@ -24,33 +22,12 @@ export interface ResultStructure {
 
 type Entities = JobInput<'structure_and_binding'>['entities'];
 type Binding = JobInput<'structure_and_binding'>['binding'];
+/** Bonds and constraints of the complex: the pocket residues a ligand must sit at, contacts. */
+type Restraints = Pick<JobInput<'structure_and_binding'>, 'bonds' | 'constraints'>;
 
-export function resultStructure(entities: Entities, binding: Binding, chemistry: Chemistry, seed: string): ResultStructure {
-  const random = seededRandom(seed, 'structure');
-  const complex = buildComplex({ entities }, chemistry);
-  const plddt = tokenPlddt(complex, random);
-  const atoms: CifAtom[] = complex.atoms.map((atom) => ({
-    group: atom.group,
-    element: atom.element,
-    atomName: atom.name,
-    residueName: atom.residueName,
-    chainId: complex.chains[atom.chainIndex].id,
-    entityId: complex.chains[atom.chainIndex].entityId,
-    residueNumber: atom.residueNumber,
-    polymer: atom.polymer,
-    x: atom.position[0],
-    y: atom.position[1],
-    z: atom.position[2],
-    bFactor: plddt[atom.token] * 100,
-  }));
-  const metrics = sampleMetrics(complex, plddt, random);
-  return {
-    cif: writeMmcif('synthetic_result', complex.entities, atoms),
-    pae: predictedAlignedError(complex, plddt, random),
-    metrics,
-    binding: bindingMetrics(binding, metrics, random),
-    chains: complex.chains.map((chain) => ({ id: chain.id, tokenStart: chain.tokenStart, tokenEnd: chain.tokenEnd })),
-  };
+export function resultStructure(entities: Entities, binding: Binding, chemistry: Chemistry, seed: string, restraints: Restraints = {}): ResultStructure {
+  const complex = synthesizeComplex(complexSpecOf({ entities, binding, ...restraints }), seed, chemistry);
+  return { cif: complex.cif, pae: complex.pae, metrics: complex.confidence.metrics, binding: bindingMetricsOf(binding, complex), chains: complex.chains };
 }
 
 /** Smallest PAE between tokens of `a` and `b`, both directions (BoltzGen's `min_interaction_pae`, Å). */

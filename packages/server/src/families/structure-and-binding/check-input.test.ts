@@ -42,14 +42,19 @@ describe('checkStructureAndBindingInput', () => {
       it(`accepts the ${name} example`, () => assert.deepEqual(check(example), {}));
     }
 
-    it('accepts X in proteins, N in RNA and DNA, and well-formed CCD codes missing from the embedded table', () => {
+    it('accepts X in proteins, N in RNA and DNA, and CCD codes of the shipped component table', () => {
       const input = mutated(homeodomainOnDna, (i) => {
         i.entities[0].value = `X${i.entities[0].value.slice(1, -1)}X`;
         i.entities[1].value = 'GCTANNTAGC';
         i.entities[2].value = 'GGCGNUUCGG';
-        i.entities[3].value = 'Q7Z';
+        i.entities[3].value = 'IMN';
       });
       assert.deepEqual(check(input), {});
+    });
+
+    it('refuses well-formed CCD codes that no component has, naming the code', () => {
+      const input = mutated(homeodomainOnDna, (i) => (i.entities[3].value = 'XYZ1'));
+      assertProblems(input, { 'input.entities[3].value': /"XYZ1" is not a known CCD component on this server/ });
     });
 
     it('accepts repeated identical sequences when their settings agree (the engine merges them)', () => {
@@ -407,8 +412,11 @@ describe('checkStructureAndBindingInput', () => {
       assert.deepEqual(check(ligandBond('N', 'O3B')), {});
       assertProblems(ligandBond('L', 'C7'), { 'input.bonds[0].atom2.atom_name': /matches no atom-map label of the SMILES of chain L \(labels: C1, C2, O3\)/ });
       assertProblems(ligandBond('N', 'PG'), { 'input.bonds[0].atom2.atom_name': /is not an atom of GDP/ });
-      // A code outside the embedded table: atom names cannot be checked here, so they are accepted.
-      assert.deepEqual(check(mutated(ligandBond('N', 'XX1'), (i) => (i.entities[1].value = 'Q7Z'))), {});
+      // Any listed code has its atom names checked.
+      assertProblems(mutated(ligandBond('N', 'XX1'), (i) => (i.entities[1].value = 'IMN')), {
+        'input.bonds[0].atom2.atom_name': /is not an atom of IMN/,
+        'input.constraints[1].token1.atom_name': /is not an atom of IMN/,
+      });
     });
 
     it('rejects a bond from an atom to itself and internal glycan bonds at request level', () => {

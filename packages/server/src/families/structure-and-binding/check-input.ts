@@ -14,8 +14,9 @@ import { countTokens, heavyAtomsPerCopy } from './tokens.ts';
  * - Protein letters: the 20 standard amino acids and X (unknown residue), upper case. Selenocysteine
  *   and other non-standard residues are written as their parent letter plus a CCD modification.
  * - Chain IDs: 1–4 letters or digits, the mmCIF convention the engines and viewers handle.
- * - CCD codes: 1–5 upper-case letters or digits. A well-formed code missing from the embedded table
- *   (packages/chemistry/src/ccd.ts) is accepted; atom names are only checked for listed codes.
+ * - CCD codes: 1–5 upper-case letters or digits, and listed in the shipped component table
+ *   (packages/chemistry/src/ccd.ts, 11,465 components); an unknown code is refused with its name,
+ *   never turned into a made-up ligand.
  * - SMILES ligands: at most MAX_SMILES_ATOMS atoms (packages/chemistry/src/smiles-size.ts: larger
  *   ones cannot be parsed safely), so in practice the 2048-heavy-atom binder limit applies to none.
  * - At most MAX_STRUCTURE_TOKENS tokens per request (below).
@@ -225,8 +226,12 @@ class InputCheck {
   }
 
   private checkCcdCode(code: string, path: string, note = ''): boolean {
-    if (CCD_CODE.test(code)) return true;
-    this.report(path, `must be a CCD code: 1–5 upper-case letters or digits, e.g. "ATP" or "SEP"${note}`);
+    if (!CCD_CODE.test(code)) {
+      this.report(path, `must be a CCD code: 1–5 upper-case letters or digits, e.g. "ATP" or "SEP"${note}`);
+      return false;
+    }
+    if (lookupCcd(code)) return true;
+    this.report(path, `"${code}" is not a known CCD component on this server; use a code of the wwPDB Chemical Component Dictionary (e.g. "ATP", "SEP", "NAG") or give the ligand as SMILES`);
     return false;
   }
 

@@ -1,0 +1,17 @@
+import { loadChemistry } from '@boltz/chemistry';
+import type { PackedStructureOutput } from '../structure-output.ts';
+import { synthesizeComplex, type ComplexSpec, type SynthesizedComplex } from './complex.ts';
+import { synthesizeStructureAndBinding } from './structure-and-binding.ts';
+
+/**
+ * Worker-thread tasks of the synthetic engine (../worker-pool.ts): each export takes one
+ * structured-cloneable argument. RDKit loads once per worker.
+ */
+export async function structureAndBinding({ input }: { input: unknown }): Promise<PackedStructureOutput> {
+  return synthesizeStructureAndBinding(input, await loadChemistry());
+}
+
+/** One synthesized complex (for the pipelines' test engines). */
+export async function complex({ spec, seed }: { spec: ComplexSpec; seed: string }): Promise<SynthesizedComplex> {
+  return synthesizeComplex(spec, seed, await loadChemistry());
+}
