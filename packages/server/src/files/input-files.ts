@@ -51,7 +51,7 @@ async function receive(
 
 /**
  * Takes in every file input of a request (spec/API.md §7.6); any that cannot be used → 422
- * `validation_error` with one message per input path, and nothing is kept.
+ * `VALIDATION_ERROR` with one message per input path, and nothing is kept.
  */
 export async function receiveInputFiles(kind: Parameters<typeof findFileInputs>[0], input: unknown, policy: FetchPolicy): Promise<ReceivedInputFile[]> {
   const entries = findFileInputs(kind, input as never);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, type ErrorDetails } from '../errors.ts';
+import { badRequest, invalidRequest, type ErrorDetails } from '../errors.ts';
 
 /** `application/json`, with or without parameters such as `charset`. */
 function isJsonContentType(header: string | undefined): boolean {
@@ -20,7 +20,7 @@ function unexpectedBody(body: unknown) {
   } else {
     details.body = 'must be empty';
   }
-  return badRequest('This endpoint takes no request body', details);
+  return invalidRequest('This endpoint takes no request body', details);
 }
 
 const NUL = '\u0000';
@@ -52,7 +52,7 @@ function refuseNul(request: FastifyRequest, rawBodyHasNulEscape: boolean): void 
   pathsWithNul(request.query, '', details);
   if (rawBodyHasNulEscape) pathsWithNul(request.body, '', details);
   const paths = Object.keys(details);
-  if (paths.length) throw badRequest(`${paths[0]} ${details[paths[0]]}`, details);
+  if (paths.length) throw invalidRequest(`${paths[0]} ${details[paths[0]]}`, details);
 }
 
 /** Requests whose JSON text holds a `\\u0000` escape: only their bodies need walking. */

@@ -5,9 +5,9 @@ import { IdempotencyKey, WorkspaceId } from '../start-fields.ts';
 
 /**
  * Request schema of a structure-and-binding prediction (spec/API.md §8, §8.1; field names as in
- * the official SDK). The schema holds the shape and the documented limits (→ 400 `bad_request`);
+ * the official SDK). The schema holds the shape and the documented limits (→ 400 `VALIDATION_ERROR`);
  * rules that relate fields to each other — chain references, residue ranges, letters, SMILES,
- * MSA and binding rules — are in check-input.ts (→ 422 `validation_error`). Every object is
+ * MSA and binding rules — are in check-input.ts (→ 422 `VALIDATION_ERROR`). Every object is
  * closed (`additionalProperties: false`), so a misspelt field is reported instead of ignored.
  */
 
