@@ -1,10 +1,10 @@
-import { loadChemistry } from '@boltz/chemistry';
 import { newId } from '@boltz/shared';
 import { FileStore, type FileRow, JobStore, type JobRow, type NewJobRow, type WorkspaceJobScope, isUniqueViolation } from '@boltz/storage';
 import type { Principal } from '../auth/principal.ts';
 import { reserveSpend } from '../billing/spending.ts';
 import type { Quote } from '../billing/prices.ts';
-import { engineUnavailable, idempotencyConflict, validationError } from '../errors.ts';
+import { checkAndQuoteInWorker } from '../cpu/request-checks.ts';
+import { engineUnavailable, idempotencyConflict } from '../errors.ts';
 import { type ReceivedInputFile, receiveInputFiles } from '../files/input-files.ts';
 import type { Services } from '../services.ts';
 import type { PredictionFamily } from './families.ts';
@@ -27,11 +27,7 @@ function replay(existing: JobRow, fingerprint: string, key: string): JobRow {
 
 /** Validation shared by `start` and `estimate-cost` (spec/API.md §7.4): 422 with details. */
 export async function checkAndQuote(services: Services, family: PredictionFamily, input: unknown): Promise<Quote> {
-  const chemistry = await loadChemistry();
-  const details = family.checkInput(input, chemistry);
-  const [firstPath] = Object.keys(details);
-  if (firstPath) throw validationError(`${firstPath} ${details[firstPath]}`, details);
-  return family.quote(services.config.prices, input, chemistry);
+  return checkAndQuoteInWorker(services, family, input);
 }
 
 /** The stored input: uploaded files replaced by references to their stored copies. */

@@ -1,0 +1,112 @@
+import { Piscina } from 'piscina';
+import type { PredictionKind } from '@boltz/storage';
+import type { PriceTable, Quote } from '../billing/prices.ts';
+import type { ParsedJson } from '../plugins/json-text.ts';
+import type { CheckAndQuoteResult, CheckAndQuoteTask, ParseJsonTask, TimedTask } from './request-tasks.ts';
+
+/**
+ * Worker threads for the CPU work of requests (DESIGN.md: the event loop serves requests only):
+ * RDKit parsing in request validation and quoting, and the parsing of large JSON bodies. Each
+ * task has a time limit, counted from when it starts running, and each thread a heap limit;
+ * a task over either is stopped (its thread replaced) and reported as CpuLimitExceeded. A task
+ * that cannot start in time because every thread is busy is reported as CpuPoolSaturated.
+ * Job work (the engines) has pools of its own, so jobs never starve request validation.
+ */
+export interface RequestCpuLimits {
+  /** BOLTZ_REQUEST_WORKERS */
+  threads: number;
+  /** BOLTZ_REQUEST_TASK_TIMEOUT_MS: longest a task may run, and longest it may wait to start. */
+  taskTimeoutMs: number;
+  /** BOLTZ_REQUEST_TASK_MEMORY_MB: V8 heap limit of each worker thread. */
+  taskMemoryMb: number;
+}
+
+/** Tasks waiting per thread before new ones are turned away at once (503). */
+const QUEUE_PER_THREAD = 32;
+
+export class CpuLimitExceeded extends Error {
+  constructor(
+    readonly limit: 'time' | 'memory',
+    readonly limits: RequestCpuLimits,
+  ) {
+    super(limit === 'time' ? `took more than ${limits.taskTimeoutMs} ms of CPU time` : `needed more than ${limits.taskMemoryMb} MB of memory`);
+  }
+}
+
+export class CpuPoolSaturated extends Error {
+  constructor() {
+    super('every request worker is busy');
+  }
+}
+
+/**
+ * The worker module beside this file: request-tasks.js once compiled; from the TypeScript
+ * sources, a shim that first registers tsx in the worker thread (request-tasks-tsx.mjs).
+ */
+function workerFilename(): string {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return new URL(fromSource ? './request-tasks-tsx.mjs' : './request-tasks.js', import.meta.url).href;
+}
+
+export class RequestCpuPool {
+  private readonly pool: Piscina;
+
+  constructor(private readonly limits: RequestCpuLimits) {
+    this.pool = new Piscina({
+      filename: workerFilename(),
+      minThreads: 1,
+      maxThreads: limits.threads,
+      maxQueue: limits.threads * QUEUE_PER_THREAD,
+      idleTimeout: 60_000,
+      resourceLimits: { maxOldGenerationSizeMb: limits.taskMemoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.ceil(limits.taskMemoryMb / 8)) },
+    });
+  }
+
+  /** JSON text → value, with the depth limit and NUL search of plugins/json-text.ts. */
+  parseJson(bytes: Buffer): Promise<ParsedJson> {
+    // The bytes move to the worker rather than being copied when they own their memory.
+    const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    const view = owned ? bytes : Uint8Array.prototype.slice.call(bytes);
+    return this.run<ParseJsonTask, ParsedJson>('parseJsonBody', (clock) => ({ clock, bytes: view }), [view.buffer as ArrayBuffer]);
+  }
+
+  checkAndQuote(kind: PredictionKind, input: unknown, prices: PriceTable): Promise<CheckAndQuoteResult> {
+    return this.run<CheckAndQuoteTask, CheckAndQuoteResult>('checkAndQuote', (clock) => ({ clock, kind, input, prices }));
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  private async run<T extends TimedTask, R>(name: string, task: (clock: Float64Array) => T, transferList?: ArrayBuffer[]): Promise<R> {
+    const clock = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+    const abort = new AbortController();
+    const queuedAt = Date.now();
+    let stopped: Error | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    // Before the task starts, its deadline is the longest wait; once it runs, its time limit.
+    const watch = () => {
+      const startedAt = clock[0];
+      const deadline = startedAt ? startedAt + this.limits.taskTimeoutMs : queuedAt + this.limits.taskTimeoutMs;
+      const left = deadline - Date.now();
+      if (left > 0) {
+        timer = setTimeout(watch, left);
+        return;
+      }
+      stopped = startedAt ? new CpuLimitExceeded('time', this.limits) : new CpuPoolSaturated();
+      abort.abort(stopped);
+    };
+    timer = setTimeout(watch, this.limits.taskTimeoutMs);
+    try {
+      return (await this.pool.run(task(clock), { name, signal: abort.signal, transferList })) as R;
+    } catch (error) {
+      if (stopped) throw stopped;
+      const { code, message } = error as { code?: string; message?: string };
+      if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new CpuLimitExceeded('memory', this.limits);
+      if (message === 'Task queue is at limit') throw new CpuPoolSaturated();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

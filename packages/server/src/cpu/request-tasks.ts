@@ -1,0 +1,48 @@
+import { loadChemistry } from '@boltz/chemistry';
+import type { PredictionKind } from '@boltz/storage';
+import type { PriceTable, Quote } from '../billing/prices.ts';
+import type { ErrorDetails } from '../errors.ts';
+import { FAMILY_OF_KIND } from '../jobs/families.ts';
+import { type ParsedJson, parseJsonText } from '../plugins/json-text.ts';
+
+/**
+ * The request path's CPU work, run in the worker threads of request-cpu-pool.ts (this file is
+ * the pool's worker module; each export is one task). Every task first stamps the time it
+ * started into its shared `clock`, so that the pool measures a task's time limit from when
+ * it began running rather than from when it was queued.
+ */
+export interface TimedTask {
+  /** One Float64 on a SharedArrayBuffer: 0 until the task starts, then Date.now(). */
+  clock: Float64Array;
+}
+
+export interface ParseJsonTask extends TimedTask {
+  bytes: Uint8Array;
+}
+
+export interface CheckAndQuoteTask extends TimedTask {
+  kind: PredictionKind;
+  input: unknown;
+  prices: PriceTable;
+}
+
+export type CheckAndQuoteResult = { ok: true; quote: Quote } | { ok: false; details: ErrorDetails };
+
+function start(task: TimedTask): void {
+  task.clock[0] = Date.now();
+}
+
+export function parseJsonBody(task: ParseJsonTask): ParsedJson {
+  start(task);
+  return parseJsonText(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength).toString('utf8'));
+}
+
+/** A family's semantic checks and price (spec/API.md §7.4): RDKit parses every SMILES here. */
+export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQuoteResult> {
+  start(task);
+  const chemistry = await loadChemistry();
+  const family = FAMILY_OF_KIND[task.kind];
+  const details = family.checkInput(task.input, chemistry);
+  if (Object.keys(details).length > 0) return { ok: false, details };
+  return { ok: true, quote: family.quote(task.prices, task.input, chemistry) };
+}
