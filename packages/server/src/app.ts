@@ -5,9 +5,11 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
 import { LastUsedTracker } from './auth/last-used.ts';
 import { RateLimiter } from './auth/rate-limiter.ts';
 import type { ServerConfig } from './config.ts';
+import { RequestCpuPool } from './cpu/request-cpu-pool.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { installAuthentication } from './plugins/authentication.ts';
 import { installErrorHandler, renderFrameworkError } from './plugins/error-handler.ts';
+import { installBodyLimits } from './plugins/body-limits.ts';
 import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
@@ -54,7 +56,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
       redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
     },
     trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
-    bodyLimit: config.bodyLimitBytes,
+    bodyLimit: config.bodyLimits.default,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], freshRequestId),
     requestIdHeader: false,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -65,6 +67,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const now = options.now ?? (() => new Date());
   const jobServices = createJobServices(config);
   const jobProcessing = new JobProcessing({ ...jobServices, storage, config, now, log: app.log }, { runners: config.jobs.runInProcess });
+  const requestCpu = new RequestCpuPool(config.requestCpu);
   const services: Services = {
     config,
     storage,
@@ -73,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     now,
     ...jobServices,
     jobQueue: jobProcessing,
+    requestCpu,
   };
   const readiness: Readiness = { shuttingDown: false };
   app.decorate('services', services);
@@ -80,8 +84,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addSchema(ErrorBody);
   installRequestIdHeader(app);
   installValidation(app);
-  installJsonBodyParser(app, config.bodyLimitBytes);
-  installErrorHandler(app, config.bodyLimitBytes);
+  installBodyLimits(app, config.bodyLimits);
+  installJsonBodyParser(app, requestCpu);
+  installErrorHandler(app);
   const oauth = installOauth(app, {
     storage,
     publicUrl: () => config.publicUrl ?? listenOrigin(app),
@@ -105,5 +110,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onReady', async () => jobProcessing.start());
   app.addHook('onClose', async () => services.lastUsed.stop());
   app.addHook('onClose', async () => jobProcessing.stop());
+  app.addHook('onClose', async () => requestCpu.close());
   return { app, services, readiness };
 }

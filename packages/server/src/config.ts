@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RequestCpuLimits } from './cpu/request-cpu-pool.ts';
 import { parsePriceTable, PriceTableError, type PriceTable } from './billing/prices.ts';
 import { type JobsConfig, loadJobsConfig } from './jobs/config.ts';
 
@@ -14,7 +16,9 @@ export interface ServerConfig {
   rateLimit: { max: number; windowSeconds: number };
   keyCacheTtlMs: number;
   lastUsedFlushMs: number;
-  bodyLimitBytes: number;
+  /** Request body limits in bytes: routes that take inline files get the larger one. */
+  bodyLimits: BodyLimits;
+  requestCpu: RequestCpuLimits;
   /** Public origin of the server, the OAuth issuer (`BOLTZ_PUBLIC_URL`); default: the listen address. */
   publicUrl?: string;
   signInAttempts: { max: number; windowSeconds: number };
@@ -23,6 +27,13 @@ export interface ServerConfig {
   jobs: JobsConfig;
   bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string; adminEmail?: string; adminPassword?: string };
   cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
+}
+
+export interface BodyLimits {
+  /** BOLTZ_MAX_BODY_BYTES: every route that takes no inline files. */
+  default: number;
+  /** BOLTZ_MAX_FILE_BODY_BYTES: routes whose body may carry base64 files (spec/API.md §7.6). */
+  inlineFiles: number;
 }
 
 export class ConfigError extends Error {}
@@ -82,7 +93,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5_000, 0, 600_000),
     lastUsedFlushMs: integer(env, 'LAST_USED_FLUSH_MS', 30_000, 100, 600_000),
-    bodyLimitBytes: 50 * 1024 * 1024,
+    bodyLimits: {
+      default: integer(env, 'BOLTZ_MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      inlineFiles: integer(env, 'BOLTZ_MAX_FILE_BODY_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    requestCpu: {
+      threads: integer(env, 'BOLTZ_REQUEST_WORKERS', Math.min(4, Math.max(2, availableParallelism() - 1)), 1, 64),
+      taskTimeoutMs: integer(env, 'BOLTZ_REQUEST_TASK_TIMEOUT_MS', 5_000, 100, 600_000),
+      taskMemoryMb: integer(env, 'BOLTZ_REQUEST_TASK_MEMORY_MB', 512, 64, 16_384),
+    },
     publicUrl: publicUrl(env.BOLTZ_PUBLIC_URL),
     signInAttempts: {
       max: integer(env, 'SIGN_IN_MAX_ATTEMPTS', 10, 1, 10_000),
