@@ -2,7 +2,8 @@ import { Piscina } from 'piscina';
 import type { PredictionKind } from '@boltz/storage';
 import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ParsedJson } from '../plugins/json-text.ts';
-import type { CheckAndQuoteResult, CheckAndQuoteTask, ParseJsonTask, TimedTask } from './request-tasks.ts';
+import type { DecodedFile } from '../files/base64-file.ts';
+import type { CheckAndQuoteResult, CheckAndQuoteTask, DecodeFileTask, ParseJsonTask, SniffFileTask, TimedTask } from './request-tasks.ts';
 
 /**
  * Worker threads for the CPU work of requests (DESIGN.md: the event loop serves requests only):
@@ -15,7 +16,7 @@ import type { CheckAndQuoteResult, CheckAndQuoteTask, ParseJsonTask, TimedTask }
 export interface RequestCpuLimits {
   /** BOLTZ_REQUEST_WORKERS */
   threads: number;
-  /** BOLTZ_REQUEST_TASK_TIMEOUT_MS: longest a task may run, and longest it may wait to start. */
+  /** BOLTZ_REQUEST_TASK_TIMEOUT_MS: longest a task may run once started. */
   taskTimeoutMs: number;
   /** BOLTZ_REQUEST_TASK_MEMORY_MB: V8 heap limit of each worker thread. */
   taskMemoryMb: number;
@@ -23,6 +24,11 @@ export interface RequestCpuLimits {
 
 /** Tasks waiting per thread before new ones are turned away at once (503). */
 const QUEUE_PER_THREAD = 32;
+/**
+ * Longest a task may wait for a thread, a new thread's start-up included (loading its modules
+ * and RDKit takes seconds on a busy host), before its request is answered 503.
+ */
+const START_DEADLINE_MS = 30_000;
 
 export class CpuLimitExceeded extends Error {
   constructor(
@@ -74,6 +80,18 @@ export class RequestCpuPool {
     return this.run<CheckAndQuoteTask, CheckAndQuoteResult>('checkAndQuote', (clock) => ({ clock, kind, input, prices }));
   }
 
+  /** A base64 file input decoded, size-checked and sniffed against its declared media type. */
+  async decodeFile(data: string, mediaType: string, maxBytes: number): Promise<DecodedFile> {
+    const decoded = await this.run<DecodeFileTask, DecodedFile>('decodeFile', (clock) => ({ clock, data, mediaType, maxBytes }));
+    // Structured cloning hands back a plain Uint8Array.
+    return decoded.ok ? { ok: true, bytes: Buffer.from(decoded.bytes.buffer, decoded.bytes.byteOffset, decoded.bytes.byteLength) } : decoded;
+  }
+
+  /** The first of `allowedMediaTypes` whose shape the bytes have (they are copied to the worker). */
+  sniffFile(bytes: Buffer, allowedMediaTypes: string[]): Promise<string | undefined> {
+    return this.run<SniffFileTask, string | undefined>('sniffFile', (clock) => ({ clock, bytes, allowedMediaTypes }));
+  }
+
   close(): Promise<void> {
     return this.pool.destroy();
   }
@@ -87,7 +105,7 @@ export class RequestCpuPool {
     // Before the task starts, its deadline is the longest wait; once it runs, its time limit.
     const watch = () => {
       const startedAt = clock[0];
-      const deadline = startedAt ? startedAt + this.limits.taskTimeoutMs : queuedAt + this.limits.taskTimeoutMs;
+      const deadline = startedAt ? startedAt + this.limits.taskTimeoutMs : queuedAt + START_DEADLINE_MS;
       const left = deadline - Date.now();
       if (left > 0) {
         timer = setTimeout(watch, left);
@@ -96,7 +114,7 @@ export class RequestCpuPool {
       stopped = startedAt ? new CpuLimitExceeded('time', this.limits) : new CpuPoolSaturated();
       abort.abort(stopped);
     };
-    timer = setTimeout(watch, this.limits.taskTimeoutMs);
+    timer = setTimeout(watch, Math.min(this.limits.taskTimeoutMs, START_DEADLINE_MS));
     try {
       return (await this.pool.run(task(clock), { name, signal: abort.signal, transferList })) as R;
     } catch (error) {

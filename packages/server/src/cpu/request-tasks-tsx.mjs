@@ -6,4 +6,4 @@ import { register } from 'tsx/esm/api';
 register();
 const tasks = await import('./request-tasks.ts');
 
-export const { parseJsonBody, checkAndQuote } = tasks;
+export const { parseJsonBody, checkAndQuote, decodeFile, sniffFile } = tasks;

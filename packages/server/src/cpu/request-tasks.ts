@@ -2,6 +2,8 @@ import { loadChemistry } from '@boltz/chemistry';
 import type { PredictionKind } from '@boltz/storage';
 import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ErrorDetails } from '../errors.ts';
+import { decodeBase64File, type DecodedFile } from '../files/base64-file.ts';
+import { sniffMediaType } from '../files/media-types.ts';
 import { FAMILY_OF_KIND } from '../jobs/families.ts';
 import { type ParsedJson, parseJsonText } from '../plugins/json-text.ts';
 
@@ -26,7 +28,21 @@ export interface CheckAndQuoteTask extends TimedTask {
   prices: PriceTable;
 }
 
+export interface DecodeFileTask extends TimedTask {
+  data: string;
+  mediaType: string;
+  maxBytes: number;
+}
+
+export interface SniffFileTask extends TimedTask {
+  bytes: Uint8Array;
+  allowedMediaTypes: string[];
+}
+
 export type CheckAndQuoteResult = { ok: true; quote: Quote } | { ok: false; details: ErrorDetails };
+
+// Loaded while the worker waits for its first task rather than during it.
+void loadChemistry();
 
 function start(task: TimedTask): void {
   task.clock[0] = Date.now();
@@ -39,10 +55,23 @@ export function parseJsonBody(task: ParseJsonTask): ParsedJson {
 
 /** A family's semantic checks and price (spec/API.md §7.4): RDKit parses every SMILES here. */
 export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQuoteResult> {
-  start(task);
+  // RDKit's start-up is the worker's, not the input's: the clock starts once it is loaded.
   const chemistry = await loadChemistry();
+  start(task);
   const family = FAMILY_OF_KIND[task.kind];
   const details = family.checkInput(task.input, chemistry);
   if (Object.keys(details).length > 0) return { ok: false, details };
   return { ok: true, quote: family.quote(task.prices, task.input, chemistry) };
+}
+
+/** A base64 file input (spec/API.md §7.6): decoded, size-checked and sniffed. */
+export function decodeFile(task: DecodeFileTask): DecodedFile {
+  start(task);
+  return decodeBase64File(task.data, task.mediaType, task.maxBytes);
+}
+
+/** The media type a fetched file has among those allowed; undefined when none. */
+export function sniffFile(task: SniffFileTask): string | undefined {
+  start(task);
+  return sniffMediaType(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.allowedMediaTypes);
 }

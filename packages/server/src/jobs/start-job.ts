@@ -49,7 +49,7 @@ function inputWithStoredFiles(input: unknown, received: ReceivedInputFile[], row
  * one insert wins, the others read the winner.
  */
 export async function startJob(services: Services, family: PredictionFamily, principal: Principal, body: StartBody): Promise<JobRow> {
-  const { storage, blobs, engines, config } = services;
+  const { storage, blobs, engines } = services;
   const workspace = await workspaceForNewJob(services, principal, body.workspace_id);
   const scope: WorkspaceJobScope = { organizationId: principal.organizationId, mode: principal.mode, workspaceId: workspace.id };
   const fingerprint = requestFingerprint(body);
@@ -64,11 +64,7 @@ export async function startJob(services: Services, family: PredictionFamily, pri
     throw engineUnavailable(`This deployment has no live engine for ${family.application} predictions; test-mode keys run them synthetically`);
   }
   const quote = await checkAndQuote(services, family, body.input);
-  const received = await receiveInputFiles(family.kind, body.input, {
-    timeoutMs: config.jobs.files.inputFetchTimeoutMs,
-    maxBytes: config.jobs.files.inputMaxBytes,
-    allowPrivate: config.jobs.files.allowPrivateUrls,
-  });
+  const received = await receiveInputFiles(services, family.kind, body.input);
 
   const now = services.now();
   const nowIso = now.toISOString();
