@@ -33,12 +33,15 @@ export interface BuiltApp {
   readiness: Readiness;
 }
 
-/** `TRUST_PROXY=2`: trust the nearest two hops of `X-Forwarded-For`. */
-function hopCount(hops: number) {
+/** `TRUST_PROXY=2`: the socket peer and the next hop are proxies; the entry before them is the client. */
+function trustedHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
-/** The issuer when no public URL is configured: where this process listens. */
+/**
+ * The public origin when none is configured: where this process listens, which is loopback
+ * (a server on any other address must be given BOLTZ_PUBLIC_URL, config.ts).
+ */
 function listenOrigin(app: App): string {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('BOLTZ_PUBLIC_URL is required when not listening on TCP');
@@ -55,7 +58,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
       // Credentials must never reach the logs.
       redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
     },
-    trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
+    // A hop count or a list of proxies, read right to left (config.ts).
+    trustProxy: typeof config.trustProxy === 'number' ? trustedHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.bodyLimits.default,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], freshRequestId),
     requestIdHeader: false,
@@ -68,6 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const jobServices = createJobServices(config);
   const jobProcessing = new JobProcessing({ ...jobServices, storage, config, now, log: app.log }, { runners: config.jobs.runInProcess });
   const requestCpu = new RequestCpuPool(config.requestCpu);
+  const publicUrl = () => config.publicUrl ?? listenOrigin(app);
   const services: Services = {
     config,
     storage,
@@ -77,6 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     ...jobServices,
     jobQueue: jobProcessing,
     requestCpu,
+    publicUrl,
   };
   const readiness: Readiness = { shuttingDown: false };
   app.decorate('services', services);
@@ -89,7 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   installErrorHandler(app);
   const oauth = installOauth(app, {
     storage,
-    publicUrl: () => config.publicUrl ?? listenOrigin(app),
+    publicUrl,
     behindProxy: config.trustProxy !== false,
     signInAttempts: config.signInAttempts,
   });

@@ -11,8 +11,8 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl: string;
   logLevel: string;
-  /** Fastify `trustProxy`: false, true, a hop count, or a list of proxy addresses/CIDRs. */
-  trustProxy: boolean | number | string[];
+  /** Proxies whose `X-Forwarded-For` entries are believed: none, a hop count, or their addresses/CIDRs. */
+  trustProxy: false | number | string[];
   rateLimit: { max: number; windowSeconds: number };
   keyCacheTtlMs: number;
   lastUsedFlushMs: number;
@@ -48,9 +48,15 @@ export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return value;
 }
 
+/**
+ * `X-Forwarded-For` is read right to left, through trusted hops only: the right-most entries
+ * were written by our proxies, anything left of them by whoever sent the request. `true` means
+ * one proxy in front (the entry it appended), never the left-most entry, which a client can
+ * write itself and so would defeat `allowed_ips`.
+ */
 function trustProxy(raw: string | undefined): ServerConfig['trustProxy'] {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return 1;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw.split(',').map((part) => part.trim()).filter(Boolean);
 }
@@ -124,4 +130,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       installWindows: env.BOLTZ_CLI_INSTALL_WINDOWS || 'npm install -g @boltz/cli',
     },
   };
+}
+
+const LOOPBACK_HOSTS = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+/**
+ * A server that accepts remote clients must know the origin they reach it by: presigned file
+ * URLs and the OAuth issuer are built from it, never from a request's `Host` header (which the
+ * client writes). Checked when serving, so that commands such as `migrate` run without it.
+ */
+export function checkServingConfig(config: ServerConfig): void {
+  if (config.publicUrl === undefined && !LOOPBACK_HOSTS.test(config.host)) {
+    throw new ConfigError(
+      `HOST=${config.host} accepts remote clients, so BOLTZ_PUBLIC_URL must say which origin they use (e.g. BOLTZ_PUBLIC_URL=https://boltz.example.org): presigned file URLs and the OAuth issuer are built from it`,
+    );
+  }
 }

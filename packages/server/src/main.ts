@@ -3,12 +3,13 @@ import type { Mode } from '@boltz/shared';
 import { openStorage } from '@boltz/storage';
 import { buildApp } from './app.ts';
 import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, checkServingConfig, loadConfig } from './config.ts';
 import { runWorker } from './worker.ts';
 import { bootstrapAdminUser, createUser, generatePassword, resetPassword, setMembership } from './user-administration.ts';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  checkServingConfig(config);
   const storage = openStorage({ url: config.databaseUrl });
   await storage.migrate();
   const created = await bootstrapIfEmpty(storage, config);

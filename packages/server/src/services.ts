@@ -15,6 +15,11 @@ export interface Services extends JobServices {
   lastUsed: LastUsedTracker;
   now: () => Date;
   jobQueue: JobQueue;
+  /**
+   * The origin clients reach this server by (BOLTZ_PUBLIC_URL, else the loopback address it
+   * listens on): presigned URLs and the OAuth issuer, never a request's `Host` header.
+   */
+  publicUrl: () => string;
   /** Worker threads for the CPU work of requests (cpu/request-cpu-pool.ts). */
   requestCpu: RequestCpuPool;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Server, createServer } from 'node:http';
+import { type Server, createServer, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { APIError } from 'boltz-api';
@@ -262,4 +262,28 @@ describe('files: presigned downloads and file inputs', () => {
       await tight.close();
     }
   });
+
+  it("points presigned URLs at the server's own origin, never at a Host header the client wrote", async () => {
+    const client = server.client(key);
+    const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: STRUCTURE_INPUT });
+    await waitUntilDone(client, 'structureAndBinding', started.id);
+    // fetch() cannot send a Host header of its own choosing; node:http can.
+    const forged = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${server.baseURL}/compute/v1/predictions/structure-and-binding/${started.id}`, {
+        headers: { 'x-api-key': key, host: 'attacker.example', 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' },
+      });
+      request.on('response', async (response) => {
+        let body = '';
+        for await (const chunk of response) body += chunk;
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    assert.equal(forged.status, 200, forged.body);
+    const urls = fileObjects(JSON.parse(forged.body).output).map((file) => new URL(file.url).origin);
+    assert.ok(urls.length > 0);
+    for (const origin of urls) assert.equal(origin, server.baseURL);
+  });
 });
+

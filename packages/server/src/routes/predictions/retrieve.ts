@@ -25,7 +25,7 @@ export function retrieveRoute(family: PredictionFamily) {
         const scope = scopeForJobRead(request.principal, request.query.workspace_id);
         const row = await app.services.storage.jobs.find(scope, family.kind, canonicalJobId(family, request.params.id));
         if (!row) throw notFound(`Prediction ${request.params.id} not found`);
-        return predictionResponse(app.services, request, row);
+        return predictionResponse(app.services, row);
       },
     );
 }

@@ -21,7 +21,7 @@ export function startRoute(family: PredictionFamily) {
       },
       async (request) => {
         const row = await startJob(app.services, family, request.principal, request.body as StartBody);
-        return predictionResponse(app.services, request, row);
+        return predictionResponse(app.services, row);
       },
     );
 }
