@@ -19,6 +19,8 @@ export const API_AUDIENCE = 'boltz-compute-api';
  */
 export const API_RESOURCE = 'urn:boltz:compute-api';
 export const API_SCOPE = 'compute:run';
+/** Set on every request forwarded to the provider, replacing any the client sent (oauth/index.ts). */
+export const CLIENT_IP_HEADER = 'x-boltz-client-ip';
 export const SUPPORTED_SCOPES = ['openid', 'offline_access', 'profile', 'email', API_SCOPE];
 
 export const OAUTH_ROUTES = {
@@ -43,6 +45,8 @@ export interface AuthorizationServerOptions {
   secrets: OauthSecrets;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto for secure cookies and URLs. */
   behindProxy: boolean;
+  /** Told when the storage adapter revokes a grant itself (a spent token reused). */
+  onGrantRevoked: (grantId: string) => void;
   accessTokenTtlSeconds?: number;
   deviceCodeTtlSeconds?: number;
 }
@@ -59,7 +63,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const cookieOptions = { signed: true, secure, sameSite: 'lax' as const, httpOnly: true };
 
   const configuration: Configuration = {
-    adapter: databaseAdapterFactory(storage),
+    adapter: databaseAdapterFactory(storage, options.onGrantRevoked),
     clients: [
       {
         client_id: CLI_CLIENT_ID,
@@ -168,5 +172,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.behindProxy;
+  // Behind proxies the client address is the one Fastify read from X-Forwarded-For through
+  // the trusted hops only (config.ts), handed over in this header; Koa's own reading would
+  // take the left-most entry, which the client writes.
+  provider.app.proxyIpHeader = CLIENT_IP_HEADER;
   return provider;
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Storage } from '@boltz/storage';
-import { API_AUDIENCE, API_RESOURCE, OAUTH_ROUTES, createAuthorizationServer } from './authorization-server.ts';
+import { API_AUDIENCE, API_RESOURCE, CLIENT_IP_HEADER, OAUTH_ROUTES, createAuthorizationServer } from './authorization-server.ts';
 import { DEVICE_POLL_INTERVAL_SECONDS, DevicePollPacer } from './device-poll-pacer.ts';
 import { installInteractionRoutes } from './interactions.ts';
 import { loadOauthSecrets, publicJwk, type OauthSecrets } from './signing-keys.ts';
@@ -73,8 +73,15 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
     built ??= (async () => {
       const secrets = await loadOauthSecrets(options.storage);
       const issuer = options.publicUrl();
-      const provider = createAuthorizationServer({ issuer, storage: options.storage, secrets, behindProxy: options.behindProxy });
-      const verifier = new UserTokenVerifier(options.storage, provider, issuer, publicJwk(secrets.signingKey));
+      let verifier: UserTokenVerifier | undefined;
+      const provider = createAuthorizationServer({
+        issuer,
+        storage: options.storage,
+        secrets,
+        behindProxy: options.behindProxy,
+        onGrantRevoked: (grantId) => verifier?.forget(grantId),
+      });
+      verifier = new UserTokenVerifier(options.storage, provider, issuer, publicJwk(secrets.signingKey));
       // Sign-out and refresh-token revocation end the grant: its access tokens stop at once here.
       provider.on('grant.revoked', (_ctx: unknown, grantId: string) => verifier.forget(grantId));
       provider.on('device_authorization.success', (ctx: { body: Record<string, unknown> }) => {
@@ -102,6 +109,7 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
           .header('cache-control', 'no-store')
           .send({ error: 'slow_down', error_description: `poll at most every ${DEVICE_POLL_INTERVAL_SECONDS} seconds` });
       }
+      request.raw.headers[CLIENT_IP_HEADER] = request.ip;
       const raw = typeof request.body === 'string' ? withBody(request.raw, rewriteResource(request.body)) : request.raw;
       reply.hijack();
       await handle(raw, reply.raw);

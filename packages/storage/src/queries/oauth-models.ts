@@ -69,9 +69,23 @@ export class OauthModelStore {
     return row && OauthModelStore.toRecord(row);
   }
 
-  /** `at` is in Unix seconds, as oidc-provider reports `consumed`. */
-  async consume(model: string, id: string, at: number): Promise<void> {
-    await this.db.updateTable('oauth_models').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).execute();
+  /**
+   * Marks a code or refresh token spent, in one statement that only an unspent row matches, so
+   * that of concurrent consumers (two refreshes racing with one token) exactly one succeeds on
+   * either dialect. Returns false, with the grant to revoke, when it was already spent.
+   * `at` is in Unix seconds, as oidc-provider reports `consumed`.
+   */
+  async consume(model: string, id: string, at: number): Promise<{ consumed: true } | { consumed: false; grantId: string | null }> {
+    const result = await this.db
+      .updateTable('oauth_models')
+      .set({ consumed_at: at })
+      .where('model', '=', model)
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return { consumed: true };
+    const row = await this.db.selectFrom('oauth_models').select('grant_id').where('model', '=', model).where('id', '=', id).executeTakeFirst();
+    return { consumed: false, grantId: row?.grant_id ?? null };
   }
 
   async destroy(model: string, id: string): Promise<void> {
