@@ -98,6 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     publicUrl,
     behindProxy: config.trustProxy !== false,
     signInAttempts: config.signInAttempts,
+    deviceCodeAttempts: config.deviceCodeAttempts,
   });
   installAuthentication(app, {
     authenticator: services.authenticator,

@@ -21,7 +21,10 @@ export interface ServerConfig {
   requestCpu: RequestCpuLimits;
   /** Public origin of the server, the OAuth issuer (`BOLTZ_PUBLIC_URL`); default: the listen address. */
   publicUrl?: string;
+  /** Failed sign-ins per client address and email (and ten times as many per address) in the window. */
   signInAttempts: { max: number; windowSeconds: number };
+  /** User codes one client address may enter on the device page in the sign-in window. */
+  deviceCodeAttempts: { max: number; windowSeconds: number };
   /** Milli-USD per billed unit (spec/ENGINE.md §9), `BOLTZ_PRICE_TABLE` overriding the defaults. */
   prices: PriceTable;
   jobs: JobsConfig;
@@ -111,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publicUrl: publicUrl(env.BOLTZ_PUBLIC_URL),
     signInAttempts: {
       max: integer(env, 'SIGN_IN_MAX_ATTEMPTS', 10, 1, 10_000),
+      windowSeconds: integer(env, 'SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
+    },
+    deviceCodeAttempts: {
+      max: integer(env, 'DEVICE_CODE_MAX_ATTEMPTS', 20, 1, 10_000),
       windowSeconds: integer(env, 'SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
     },
     prices: priceTable(env.BOLTZ_PRICE_TABLE),
