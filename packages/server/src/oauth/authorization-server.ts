@@ -81,7 +81,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     async findAccount(_ctx, sub) {
       const user = await storage.users.findById(sub);
-      if (!user) return undefined;
+      // A disabled account gets no new tokens: refreshes and pending codes fail.
+      if (!user || user.disabled_at) return undefined;
       return {
         accountId: user.id,
         claims: async () => ({ sub: user.id, email: user.email, email_verified: true, name: user.name ?? undefined }),
@@ -145,8 +146,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     // the grant decides, and our first-party CLI always gets a refresh token (rotated on use).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Access tokens are JWTs verified without a lookup; carrying the grant id lets the API
-    // refuse them once the grant is revoked (sign-out, refresh token revocation).
-    extraTokenClaims: async (_ctx, token) => ('grantId' in token && token.grantId ? { gid: token.grantId } : undefined),
+    // refuse them once the grant is revoked (sign-out, refresh token revocation), and the
+    // issue time in milliseconds (`iat` has whole seconds) lets it refuse every token issued
+    // before a user's sign-ins were ended, and none issued after (user-tokens.ts).
+    extraTokenClaims: async (_ctx, token) => ('grantId' in token && token.grantId ? { gid: token.grantId, iat_ms: Date.now() } : undefined),
     rotateRefreshToken: true,
     ttl: {
       AccessToken: options.accessTokenTtlSeconds ?? 3600,

@@ -97,6 +97,7 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
       return rerender(401, 'Incorrect email or password.');
     }
     throttle.succeeded(request.ip, email);
+    if (user.disabled_at) return rerender(403, 'This account is disabled. Ask your administrator.');
     const returnTo = await provider.interactionResult(request.raw, reply.raw, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     return reply.redirect(returnTo, 303);
   });

@@ -44,6 +44,12 @@ export class UserTokenVerifier implements UserTokenAuthenticator {
 
     const [user, memberships] = await Promise.all([this.storage.users.findById(claims.sub), this.storage.users.memberships(claims.sub)]);
     if (!user) throw unauthorized('The user of this access token no longer exists');
+    if (user.disabled_at) throw unauthorized('This account is disabled');
+    // A password reset, disabling or a removed membership ends earlier sign-ins at once.
+    if (user.tokens_revoked_at) {
+      const issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
+      if (issuedAtMs <= Date.parse(user.tokens_revoked_at)) throw unauthorized('Access token has been revoked; sign in again');
+    }
     const wanted = selectedOrganizationId ?? user.active_organization_id ?? memberships[0]?.organization_id;
     const membership = memberships.find((m) => m.organization_id === wanted);
     if (!membership) {

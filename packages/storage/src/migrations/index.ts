@@ -6,6 +6,7 @@ import * as m0004 from './0004_usage_rollups.ts';
 import * as m0005 from './0005_users_and_oauth.ts';
 import * as m0006 from './0006_binary_id_order.ts';
 import * as m0007 from './0007_usage_daily_cost.ts';
+import * as m0009 from './0009_user_status_and_oauth_accounts.ts';
 
 /** Numbered and append-only; every migration must run on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_users_and_oauth': m0005,
   '0006_binary_id_order': m0006,
   '0007_usage_daily_cost': m0007,
+  // 0008 is the pipeline migration of the jobs rewrite.
+  '0009_user_status_and_oauth_accounts': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

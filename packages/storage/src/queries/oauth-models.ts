@@ -16,11 +16,14 @@ export class OauthModelStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void> {
+    // Interactions carry the account in their session; every other model as `accountId`.
+    const accountId = payload.accountId ?? (payload.session as { accountId?: unknown } | undefined)?.accountId;
     const row = {
       model,
       id,
       payload: JSON.stringify(payload),
       grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+      account_id: typeof accountId === 'string' ? accountId : null,
       user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
       uid: typeof payload.uid === 'string' ? payload.uid : null,
       expires_at: expiresAt,
@@ -33,6 +36,7 @@ export class OauthModelStore {
         oc.columns(['model', 'id']).doUpdateSet({
           payload: row.payload,
           grant_id: row.grant_id,
+          account_id: row.account_id,
           user_code: row.user_code,
           uid: row.uid,
           expires_at: row.expires_at,
