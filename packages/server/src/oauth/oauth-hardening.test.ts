@@ -112,4 +112,53 @@ describe('OAuth hardening', () => {
       assert.equal(token.status, 200);
     }
   });
+
+  it("a member no longer sees the jobs of an archived workspace (list, retrieve), as the workspace's keys stop working", async () => {
+    const admin = server.client(server.liveAdminKey);
+    const workspace = await admin.admin.workspaces.create({ name: 'Soon archived' });
+    // A live job in it, as a member's start would have made (no live engine is needed to read it).
+    const now = new Date().toISOString();
+    const jobId = `adme_pred_hidden${Date.now()}`;
+    await server.storage.jobs.insert({
+      id: jobId,
+      organization_id: server.organizationId,
+      workspace_id: workspace.id,
+      kind: 'adme',
+      mode: 'live',
+      status: 'pending',
+      model: 'adme-v1',
+      version: 'test',
+      input: JSON.stringify({ molecules: [{ smiles: 'CCO' }] }),
+      input_files: '{}',
+      output: null,
+      error: null,
+      idempotency_key: null,
+      request_fingerprint: 'x',
+      billed_units: 1,
+      cost_milli_usd: 0,
+      created_at: now,
+      started_at: null,
+      completed_at: null,
+      expires_at: null,
+      data_deleted_at: null,
+      run_after: '2999-01-01T00:00:00.000Z',
+      lease_owner: null,
+      lease_expires_at: null,
+    });
+    const tokens = await pkceTokens();
+    const list = () => rawRequest(server, 'GET', `/compute/v1/predictions/adme?workspace_id=${workspace.id}`, { headers: bearer(tokens.access_token) });
+    const retrieve = () => rawRequest(server, 'GET', `/compute/v1/predictions/adme/${jobId}`, { headers: bearer(tokens.access_token) });
+    assert.deepEqual((await list()).body.data.map((job: { id: string }) => job.id), [jobId]);
+    assert.equal((await retrieve()).status, 200);
+
+    await admin.admin.workspaces.archive(workspace.id);
+    const afterArchive = await list();
+    assert.equal(afterArchive.status, 200);
+    assert.deepEqual(afterArchive.body.data, []);
+    const hidden = await retrieve();
+    assert.equal(hidden.status, 404, hidden.text);
+    // Administrators keep seeing them.
+    assert.equal((await admin.predictions.adme.retrieve(jobId)).id, jobId);
+  });
 });
+

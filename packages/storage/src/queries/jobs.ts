@@ -70,7 +70,12 @@ export class JobStore {
       .where('kind', '=', kind)
       .where('id', '=', id);
     if (scope.workspaceId !== undefined) query = query.where('workspace_id', '=', scope.workspaceId);
+    if (scope.activeWorkspacesOnly) query = query.where('workspace_id', 'not in', this.archivedWorkspaces(scope));
     return query.executeTakeFirst() as Promise<JobRow | undefined>;
+  }
+
+  private archivedWorkspaces(scope: JobScope) {
+    return this.db.selectFrom('workspaces').select('id').where('organization_id', '=', scope.organizationId).where('archived_at', 'is not', null);
   }
 
   async findByIdempotencyKey(scope: WorkspaceJobScope, kind: PredictionKind, key: string): Promise<JobRow | undefined> {
@@ -86,13 +91,14 @@ export class JobStore {
   }
 
   async list(scope: WorkspaceJobScope, kind: PredictionKind, page: CursorParams): Promise<CursorPage<JobSummaryRow>> {
-    const query = this.db
+    let query = this.db
       .selectFrom('prediction_jobs')
       .select(SUMMARY_COLUMNS)
       .where('organization_id', '=', scope.organizationId)
       .where('workspace_id', '=', scope.workspaceId)
       .where('mode', '=', scope.mode)
       .where('kind', '=', kind);
+    if (scope.activeWorkspacesOnly) query = query.where('workspace_id', 'not in', this.archivedWorkspaces(scope));
     return paginateById(query, 'id', page, 'newest_first') as Promise<CursorPage<JobSummaryRow>>;
   }
 
