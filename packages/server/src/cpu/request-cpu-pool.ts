@@ -16,7 +16,10 @@ import type { CheckAndQuoteResult, CheckAndQuoteTask, DecodeFileTask, ParseJsonT
 export interface RequestCpuLimits {
   /** BOLTZ_REQUEST_WORKERS */
   threads: number;
-  /** BOLTZ_REQUEST_TASK_TIMEOUT_MS: longest a task may run once started. */
+  /**
+   * BOLTZ_REQUEST_TASK_TIMEOUT_MS: longest a validation task may run once started. Its cost
+   * depends on what the input holds (RDKit on one SMILES can take minutes), not on its size.
+   */
   taskTimeoutMs: number;
   /** BOLTZ_REQUEST_TASK_MEMORY_MB: V8 heap limit of each worker thread. */
   taskMemoryMb: number;
@@ -29,13 +32,24 @@ const QUEUE_PER_THREAD = 32;
  * and RDKit takes seconds on a busy host), before its request is answered 503.
  */
 const START_DEADLINE_MS = 30_000;
+/** Worker threads run at a lower priority than the thread that serves requests. */
+const WORKER_NICE_INCREMENT = 5;
+/** How often a queued task is checked for having started (its time limit runs from then). */
+const START_POLL_MS = 50;
+
+/**
+ * Time limit of the tasks whose cost only grows with bytes that the body limits already cap
+ * (parsing, base64 decoding, sniffing): a safety net, not a policy a client meets.
+ */
+const BYTES_TASK_TIMEOUT_MS = 30_000;
 
 export class CpuLimitExceeded extends Error {
   constructor(
     readonly limit: 'time' | 'memory',
-    readonly limits: RequestCpuLimits,
+    readonly timeoutMs: number,
+    readonly memoryMb: number,
   ) {
-    super(limit === 'time' ? `took more than ${limits.taskTimeoutMs} ms of CPU time` : `needed more than ${limits.taskMemoryMb} MB of memory`);
+    super(limit === 'time' ? `took more than ${timeoutMs} ms of CPU time` : `needed more than ${memoryMb} MB of memory`);
   }
 }
 
@@ -64,6 +78,8 @@ export class RequestCpuPool {
       maxThreads: limits.threads,
       maxQueue: limits.threads * QUEUE_PER_THREAD,
       idleTimeout: 60_000,
+      // On a busy host the event loop's thread is scheduled before the workers' (Linux).
+      niceIncrement: WORKER_NICE_INCREMENT,
       resourceLimits: { maxOldGenerationSizeMb: limits.taskMemoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.ceil(limits.taskMemoryMb / 8)) },
     });
   }
@@ -73,30 +89,30 @@ export class RequestCpuPool {
     // The bytes move to the worker rather than being copied when they own their memory.
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const view = owned ? bytes : Uint8Array.prototype.slice.call(bytes);
-    return this.run<ParseJsonTask, ParsedJson>('parseJsonBody', (clock) => ({ clock, bytes: view }), [view.buffer as ArrayBuffer]);
+    return this.run<ParseJsonTask, ParsedJson>('parseJsonBody', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, bytes: view }), [view.buffer as ArrayBuffer]);
   }
 
   checkAndQuote(kind: PredictionKind, input: unknown, prices: PriceTable): Promise<CheckAndQuoteResult> {
-    return this.run<CheckAndQuoteTask, CheckAndQuoteResult>('checkAndQuote', (clock) => ({ clock, kind, input, prices }));
+    return this.run<CheckAndQuoteTask, CheckAndQuoteResult>('checkAndQuote', this.limits.taskTimeoutMs, (clock) => ({ clock, kind, input, prices }));
   }
 
   /** A base64 file input decoded, size-checked and sniffed against its declared media type. */
   async decodeFile(data: string, mediaType: string, maxBytes: number): Promise<DecodedFile> {
-    const decoded = await this.run<DecodeFileTask, DecodedFile>('decodeFile', (clock) => ({ clock, data, mediaType, maxBytes }));
+    const decoded = await this.run<DecodeFileTask, DecodedFile>('decodeFile', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, data, mediaType, maxBytes }));
     // Structured cloning hands back a plain Uint8Array.
     return decoded.ok ? { ok: true, bytes: Buffer.from(decoded.bytes.buffer, decoded.bytes.byteOffset, decoded.bytes.byteLength) } : decoded;
   }
 
   /** The first of `allowedMediaTypes` whose shape the bytes have (they are copied to the worker). */
   sniffFile(bytes: Buffer, allowedMediaTypes: string[]): Promise<string | undefined> {
-    return this.run<SniffFileTask, string | undefined>('sniffFile', (clock) => ({ clock, bytes, allowedMediaTypes }));
+    return this.run<SniffFileTask, string | undefined>('sniffFile', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, bytes, allowedMediaTypes }));
   }
 
   close(): Promise<void> {
     return this.pool.destroy();
   }
 
-  private async run<T extends TimedTask, R>(name: string, task: (clock: Float64Array) => T, transferList?: ArrayBuffer[]): Promise<R> {
+  private async run<T extends TimedTask, R>(name: string, timeoutMs: number, task: (clock: Float64Array) => T, transferList?: ArrayBuffer[]): Promise<R> {
     const clock = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
     const abort = new AbortController();
     const queuedAt = Date.now();
@@ -105,22 +121,23 @@ export class RequestCpuPool {
     // Before the task starts, its deadline is the longest wait; once it runs, its time limit.
     const watch = () => {
       const startedAt = clock[0];
-      const deadline = startedAt ? startedAt + this.limits.taskTimeoutMs : queuedAt + START_DEADLINE_MS;
+      const deadline = startedAt ? startedAt + timeoutMs : queuedAt + START_DEADLINE_MS;
       const left = deadline - Date.now();
       if (left > 0) {
-        timer = setTimeout(watch, left);
+        // A waiting task may start at any moment: look again soon, to time it from then.
+        timer = setTimeout(watch, startedAt ? left : Math.min(left, START_POLL_MS));
         return;
       }
-      stopped = startedAt ? new CpuLimitExceeded('time', this.limits) : new CpuPoolSaturated();
+      stopped = startedAt ? new CpuLimitExceeded('time', timeoutMs, this.limits.taskMemoryMb) : new CpuPoolSaturated();
       abort.abort(stopped);
     };
-    timer = setTimeout(watch, Math.min(this.limits.taskTimeoutMs, START_DEADLINE_MS));
+    timer = setTimeout(watch, START_POLL_MS);
     try {
       return (await this.pool.run(task(clock), { name, signal: abort.signal, transferList })) as R;
     } catch (error) {
       if (stopped) throw stopped;
       const { code, message } = error as { code?: string; message?: string };
-      if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new CpuLimitExceeded('memory', this.limits);
+      if (code === 'ERR_WORKER_OUT_OF_MEMORY') throw new CpuLimitExceeded('memory', timeoutMs, this.limits.taskMemoryMb);
       if (message === 'Task queue is at limit') throw new CpuPoolSaturated();
       throw error;
     } finally {

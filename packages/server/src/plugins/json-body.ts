@@ -31,17 +31,17 @@ const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
 /**
  * PostgreSQL cannot store or even compare text containing U+0000, so such input would fail
  * there as a 500 while SQLite accepted it: it is refused up front, alike on both dialects.
- * The body's NUL paths were found when it was parsed (json-text.ts).
+ * A body's NUL paths are found when it is parsed (json-text.ts).
  */
-function refuseNul(request: FastifyRequest): void {
-  const paths = [...nulPaths(request.params), ...nulPaths(request.query), ...(bodyNulPaths.get(request) ?? [])];
-  if (paths.length === 0) return;
+function nulRefusal(paths: string[]) {
   const details: ErrorDetails = Object.fromEntries(paths.map((path) => [path, NUL_MESSAGE]));
-  throw invalidRequest(`${paths[0]} ${NUL_MESSAGE}`, details);
+  return invalidRequest(`${paths[0]} ${NUL_MESSAGE}`, details);
 }
 
-/** Input paths of strings holding U+0000 in the bodies that have any. */
-const bodyNulPaths = new WeakMap<FastifyRequest, string[]>();
+function refuseNul(request: FastifyRequest): void {
+  const paths = [...nulPaths(request.params), ...nulPaths(request.query)];
+  if (paths.length > 0) throw nulRefusal(paths);
+}
 
 function checkApiRequest(request: FastifyRequest): void {
   // Only the API speaks JSON exclusively; other namespaces (OAuth forms) bring their own parsers.
@@ -74,8 +74,9 @@ export function installJsonBodyParser(app: FastifyInstance, requestCpu: RequestC
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     const finish = (parsed: ParsedJson) => {
       if (parsed.ok) {
-        if (parsed.nulPaths.length > 0) bodyNulPaths.set(request, parsed.nulPaths);
         done(null, parsed.value);
+      } else if (parsed.reason === 'nul') {
+        done(nulRefusal(parsed.nulPaths), undefined);
       } else if (parsed.reason === 'too_deep') {
         const message = `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
         done(invalidRequest(`body ${message}`, { body: message }), undefined);

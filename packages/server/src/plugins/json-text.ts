@@ -20,8 +20,10 @@ export const MAX_JSON_DEPTH = 64;
 const MAX_NUL_PATHS = 20;
 
 export type ParsedJson =
-  | { ok: true; value: unknown; nulPaths: string[] }
-  | { ok: false; reason: 'too_deep' | 'not_json' };
+  | { ok: true; value: unknown }
+  | { ok: false; reason: 'too_deep' | 'not_json' }
+  /** Strings holding U+0000, which no route accepts: the value is not handed back. */
+  | { ok: false; reason: 'nul'; nulPaths: string[] };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -123,5 +125,6 @@ export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): ParsedJs
   } catch {
     return { ok: false, reason: 'not_json' };
   }
-  return { ok: true, value, nulPaths: text.includes(NUL_ESCAPE) ? nulPaths(value) : [] };
+  const withNul = text.includes(NUL_ESCAPE) ? nulPaths(value) : [];
+  return withNul.length > 0 ? { ok: false, reason: 'nul', nulPaths: withNul } : { ok: true, value };
 }
