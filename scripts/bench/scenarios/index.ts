@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenario.ts';
-import { authMe, bareRoute, retrieveWorkspace } from './authentication.ts';
+import { authMe, bareFastify, bareRoute, retrieveWorkspace } from './authentication.ts';
 import { usageByWorkspaceAndApplication, usageTotalsPerDay } from './usage.ts';
 import { startAdmePrediction } from './predictions.ts';
 
 /** Every benchmark, in the order `npm run bench` runs them; add new scenario files here. */
-export const SCENARIOS: Scenario[] = [bareRoute, authMe, retrieveWorkspace, usageByWorkspaceAndApplication, usageTotalsPerDay, startAdmePrediction];
+export const SCENARIOS: Scenario[] = [bareFastify, bareRoute, authMe, retrieveWorkspace, usageByWorkspaceAndApplication, usageTotalsPerDay, startAdmePrediction];
