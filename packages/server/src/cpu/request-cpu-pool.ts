@@ -84,6 +84,14 @@ export class RequestCpuPool {
     });
   }
 
+  /**
+   * Waits until a worker has loaded its modules and RDKit, which takes seconds on a busy host
+   * (longer than a request should wait): the server is ready once it can check requests.
+   */
+  async warmUp(): Promise<void> {
+    await this.pool.run(undefined, { name: 'warmUp' });
+  }
+
   /** JSON text → value, with the depth limit and NUL search of plugins/json-text.ts. */
   parseJson(bytes: Buffer): Promise<ParsedJson> {
     // The bytes move to the worker rather than being copied when they own their memory.

@@ -44,6 +44,11 @@ export type CheckAndQuoteResult = { ok: true; quote: Quote } | { ok: false; deta
 // Loaded while the worker waits for its first task rather than during it.
 void loadChemistry();
 
+/** Resolves once this worker can check inputs: its modules and RDKit are loaded. */
+export async function warmUp(): Promise<void> {
+  await loadChemistry();
+}
+
 function start(task: TimedTask): void {
   task.clock[0] = Date.now();
 }

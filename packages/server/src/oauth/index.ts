@@ -7,7 +7,8 @@ import { API_AUDIENCE, API_RESOURCE, CLIENT_IP_HEADER, OAUTH_ROUTES, createAutho
 import { DEVICE_POLL_INTERVAL_SECONDS, DevicePollPacer } from './device-poll-pacer.ts';
 import { installInteractionRoutes } from './interactions.ts';
 import { errorPage, sendPage } from './pages.ts';
-import { AttemptLimiter } from './sign-in-throttle.ts';
+import { RateLimiter } from '../auth/rate-limiter.ts';
+import { beginAttempt } from './sign-in-throttle.ts';
 import { loadOauthSecrets, publicJwk, type OauthSecrets } from './signing-keys.ts';
 import { UserTokenVerifier } from './user-tokens.ts';
 
@@ -55,14 +56,14 @@ const SESSION_COOKIE = /(?:^|;\s*)_session=/;
  * cookie with a 500 (it tries to save a session that was never stored), and nothing stops a
  * client from guessing user codes. Both are answered here before the provider sees the form.
  */
-function checkDeviceForm(request: FastifyRequest, reply: FastifyReply, entries: AttemptLimiter): FastifyReply | undefined {
+function checkDeviceForm(request: FastifyRequest, reply: FastifyReply, entries: RateLimiter): FastifyReply | undefined {
   if (!SESSION_COOKIE.test(request.headers.cookie ?? '')) {
     return sendPage(reply, 400, errorPage('This page has expired', { reason: 'Open the sign-in link from your terminal again, or go to /oauth/device.' }));
   }
   const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
   // Entering a code counts; confirming or cancelling the device that a code named does not.
   if (!form.has('user_code') || form.has('confirm') || form.has('abort')) return undefined;
-  const wait = entries.begin(request.ip);
+  const wait = beginAttempt(entries, request.ip);
   if (wait === undefined) return undefined;
   reply.header('retry-after', wait);
   return sendPage(reply, 429, errorPage('Too many codes entered', { reason: `Wait ${Math.ceil(wait / 60)} minutes and try again.` }));
@@ -123,7 +124,7 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
     const pacer = new DevicePollPacer();
-    const deviceEntries = new AttemptLimiter(options.deviceCodeAttempts.max, options.deviceCodeAttempts.windowSeconds);
+    const deviceEntries = new RateLimiter(options.deviceCodeAttempts.max, options.deviceCodeAttempts.windowSeconds);
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
       const { handle } = await build();
       const [path, query] = (request.raw.url ?? '').split('?', 2);
