@@ -115,7 +115,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     readiness.shuttingDown = true;
   });
   app.addHook('onReady', async () => jobProcessing.start());
-  app.addHook('onReady', async () => requestCpu.warmUp());
   app.addHook('onClose', async () => services.lastUsed.stop());
   app.addHook('onClose', async () => jobProcessing.stop());
   app.addHook('onClose', async () => requestCpu.close());

@@ -31,7 +31,7 @@ const QUEUE_PER_THREAD = 32;
  * Longest a task may wait for a thread, a new thread's start-up included (loading its modules
  * and RDKit takes seconds on a busy host), before its request is answered 503.
  */
-const START_DEADLINE_MS = 30_000;
+const START_DEADLINE_MS = 45_000;
 /** Worker threads run at a lower priority than the thread that serves requests. */
 const WORKER_NICE_INCREMENT = 5;
 /** How often a queued task is checked for having started (its time limit runs from then). */
@@ -82,14 +82,9 @@ export class RequestCpuPool {
       niceIncrement: WORKER_NICE_INCREMENT,
       resourceLimits: { maxOldGenerationSizeMb: limits.taskMemoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.ceil(limits.taskMemoryMb / 8)) },
     });
-  }
-
-  /**
-   * Waits until a worker has loaded its modules and RDKit, which takes seconds on a busy host
-   * (longer than a request should wait): the server is ready once it can check requests.
-   */
-  async warmUp(): Promise<void> {
-    await this.pool.run(undefined, { name: 'warmUp' });
+    // A worker loads its modules and RDKit in seconds, many on a busy host: start one now
+    // rather than on the first request (which would wait for it).
+    this.pool.run(undefined, { name: 'warmUp' }).catch(() => {});
   }
 
   /** JSON text → value, with the depth limit and NUL search of plugins/json-text.ts. */
