@@ -25,8 +25,11 @@ export interface RequestCpuLimits {
   taskMemoryMb: number;
 }
 
-/** Tasks waiting per thread before new ones are turned away at once (503). */
-const QUEUE_PER_THREAD = 32;
+/**
+ * Tasks waiting per thread before new ones are turned away at once (503): far more than bursts
+ * of ordinary requests queue (a hundred concurrent starts), few enough to bound what waits.
+ */
+const QUEUE_PER_THREAD = 512;
 /**
  * Longest a task may wait for a thread, a new thread's start-up included (loading its modules
  * and RDKit takes seconds on a busy host), before its request is answered 503.
