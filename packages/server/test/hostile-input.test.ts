@@ -142,8 +142,8 @@ describe('hostile input: the event loop keeps serving', () => {
     });
     // The machine running the suite is shared (other builds, other tests): the server's
     // event-loop thread and the polling thread get a higher priority so that /healthz waits
-    // measure this server's own stalls. The server's worker threads keep their normal (lower,
-    // see cpu/request-cpu-pool.ts) priority, so its CPU work still competes as in production.
+    // measure this server's own stalls. The server's worker threads keep the normal priority
+    // (Linux priorities are per thread), so its CPU work still competes with the loop.
     try {
       setPriority(server.child.pid!, -10);
     } catch {

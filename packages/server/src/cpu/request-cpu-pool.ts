@@ -35,8 +35,6 @@ const QUEUE_PER_THREAD = 512;
  * and RDKit takes seconds on a busy host), before its request is answered 503.
  */
 const START_DEADLINE_MS = 45_000;
-/** Worker threads run at a lower priority than the thread that serves requests. */
-const WORKER_NICE_INCREMENT = 5;
 /** How often a queued task is checked for having started (its time limit runs from then). */
 const START_POLL_MS = 50;
 
@@ -81,8 +79,6 @@ export class RequestCpuPool {
       maxThreads: limits.threads,
       maxQueue: limits.threads * QUEUE_PER_THREAD,
       idleTimeout: 60_000,
-      // On a busy host the event loop's thread is scheduled before the workers' (Linux).
-      niceIncrement: WORKER_NICE_INCREMENT,
       resourceLimits: { maxOldGenerationSizeMb: limits.taskMemoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.ceil(limits.taskMemoryMb / 8)) },
     });
     // A worker loads its modules and RDKit in seconds, many on a busy host: start one now
