@@ -106,7 +106,9 @@ try {
     for (const scenario of scenarios) {
       if (!requests.has(scenario.name)) requests.set(scenario.name, await scenario.prepare(server.context));
       const load = { ...settings, connections: scenario.connections ?? settings.connections };
-      samples.get(scenario.name)!.push(await measure(server.context.baseURL, requests.get(scenario.name)!, load, server.cpuSeconds));
+      const request = requests.get(scenario.name)!;
+      const target = request.target === 'bare-fastify' ? server.bare : { baseURL: server.context.baseURL, cpuSeconds: server.cpuSeconds };
+      samples.get(scenario.name)!.push(await measure(target.baseURL, request, load, target.cpuSeconds));
       process.stderr.write(`  measured ${scenario.name}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''}\n`);
     }
   }

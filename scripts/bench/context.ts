@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Boltz from 'boltz-api';
 import { generateApiKey } from '@boltz/shared';
 import { createTestDatabaseLocation } from '../../packages/storage/test/test-database.ts';
@@ -21,7 +24,16 @@ export interface BenchServer {
   process: ServerProcess;
   /** CPU seconds the server process has used so far (user + system), or undefined off Linux. */
   cpuSeconds(): number | undefined;
+  /** The bare Fastify 5 route in its own process (bare-fastify.mjs), the baseline of the ratios. */
+  bare: { baseURL: string; cpuSeconds(): number | undefined };
   close(): Promise<void>;
+}
+
+/** Starts bare-fastify.mjs; it prints its port once it listens. */
+async function startBareFastify() {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./bare-fastify.mjs', import.meta.url))], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!.setEncoding('utf8'), 'data')) as [string];
+  return { child, baseURL: `http://127.0.0.1:${Number(line.trim())}` };
 }
 
 /** USER_HZ: the unit of /proc CPU times, 100 on every Linux architecture Node runs on. */
@@ -59,6 +71,7 @@ export async function startBenchServer(options: { testTiming: string }): Promise
     BOLTZ_BOOTSTRAP_ADMIN_KEY: liveAdminKey,
     BOLTZ_BOOTSTRAP_TEST_ADMIN_KEY: testAdminKey,
   });
+  const bare = await startBareFastify();
   const client = new Boltz({ apiKey: liveAdminKey, baseURL: server.baseURL, maxRetries: 0, logLevel: 'off' });
   const workspaces = await client.admin.workspaces.list();
   const defaultWorkspace = workspaces.data.find((workspace) => workspace.is_default);
@@ -67,7 +80,9 @@ export async function startBenchServer(options: { testTiming: string }): Promise
     context: { baseURL: server.baseURL, liveAdminKey, testAdminKey, defaultWorkspaceId: defaultWorkspace.id, client, databaseFile: database.url },
     process: server,
     cpuSeconds: () => processCpuSeconds(server.child.pid!),
+    bare: { baseURL: bare.baseURL, cpuSeconds: () => processCpuSeconds(bare.child.pid!) },
     async close() {
+      bare.child.kill();
       const exit = await server.stop();
       await database.dispose();
       if (exit.code !== 0) throw new Error(`boltz-server exited with ${exit.code ?? exit.signal}:\n${exit.stderr}`);

@@ -2,6 +2,8 @@ import autocannon from 'autocannon';
 
 /** One HTTP request that a benchmark repeats. */
 export interface BenchRequest {
+  /** `bare-fastify`: the baseline process instead of boltz-server. */
+  target?: 'bare-fastify';
   method: 'GET' | 'POST';
   path: string;
   headers?: Record<string, string>;

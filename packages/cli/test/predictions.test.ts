@@ -62,7 +62,7 @@ describe('boltz-api predictions and downloads', () => {
     assert.equal(wrongModel.code, 1);
     assert.match(wrongModel.stderr, /invalid value "boltz-2\.1" for flag --model: must be one of adme-v1/);
     assert.equal(invalid.code, 1);
-    assert.equal(JSON.parse(invalid.stdout).code, 'bad_request');
+    assert.equal(JSON.parse(invalid.stdout).code, 'VALIDATION_ERROR');
     assert.equal(invalid.stderr, `POST "${server.baseURL}/compute/v1/predictions/structure-and-binding": 400 Bad Request\n`);
   });
 

@@ -5,9 +5,11 @@ import { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
 import { LastUsedTracker } from './auth/last-used.ts';
 import { RateLimiter } from './auth/rate-limiter.ts';
 import type { ServerConfig } from './config.ts';
+import { RequestCpuPool } from './cpu/request-cpu-pool.ts';
 import { ErrorBody } from './schemas/common.ts';
 import { installAuthentication } from './plugins/authentication.ts';
 import { installErrorHandler, renderFrameworkError } from './plugins/error-handler.ts';
+import { installBodyLimits } from './plugins/body-limits.ts';
 import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
@@ -31,12 +33,15 @@ export interface BuiltApp {
   readiness: Readiness;
 }
 
-/** `TRUST_PROXY=2`: trust the nearest two hops of `X-Forwarded-For`. */
-function hopCount(hops: number) {
+/** `TRUST_PROXY=2`: the socket peer and the next hop are proxies; the entry before them is the client. */
+function trustedHops(hops: number) {
   return (_address: string, hop: number) => hop < hops;
 }
 
-/** The issuer when no public URL is configured: where this process listens. */
+/**
+ * The public origin when none is configured: where this process listens, which is loopback
+ * (a server on any other address must be given BOLTZ_PUBLIC_URL, config.ts).
+ */
 function listenOrigin(app: App): string {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('BOLTZ_PUBLIC_URL is required when not listening on TCP');
@@ -53,8 +58,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
       // Credentials must never reach the logs.
       redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
     },
-    trustProxy: typeof config.trustProxy === 'number' ? hopCount(config.trustProxy) : config.trustProxy,
-    bodyLimit: config.bodyLimitBytes,
+    // A hop count or a list of proxies, read right to left (config.ts).
+    trustProxy: typeof config.trustProxy === 'number' ? trustedHops(config.trustProxy) : config.trustProxy,
+    bodyLimit: config.bodyLimits.default,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id'], freshRequestId),
     requestIdHeader: false,
     routerOptions: { querystringParser: parseQuery, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
@@ -65,6 +71,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   const now = options.now ?? (() => new Date());
   const jobServices = createJobServices(config);
   const jobProcessing = new JobProcessing({ ...jobServices, storage, config, now, log: app.log }, { runners: config.jobs.runInProcess });
+  const requestCpu = new RequestCpuPool(config.requestCpu);
+  const publicUrl = () => config.publicUrl ?? listenOrigin(app);
   const services: Services = {
     config,
     storage,
@@ -73,6 +81,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     now,
     ...jobServices,
     jobQueue: jobProcessing,
+    requestCpu,
+    publicUrl,
   };
   const readiness: Readiness = { shuttingDown: false };
   app.decorate('services', services);
@@ -80,13 +90,15 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addSchema(ErrorBody);
   installRequestIdHeader(app);
   installValidation(app);
-  installJsonBodyParser(app, config.bodyLimitBytes);
-  installErrorHandler(app, config.bodyLimitBytes);
+  installBodyLimits(app, config.bodyLimits);
+  installJsonBodyParser(app, requestCpu);
+  installErrorHandler(app);
   const oauth = installOauth(app, {
     storage,
-    publicUrl: () => config.publicUrl ?? listenOrigin(app),
+    publicUrl,
     behindProxy: config.trustProxy !== false,
     signInAttempts: config.signInAttempts,
+    deviceCodeAttempts: config.deviceCodeAttempts,
   });
   installAuthentication(app, {
     authenticator: services.authenticator,
@@ -105,5 +117,6 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   app.addHook('onReady', async () => jobProcessing.start());
   app.addHook('onClose', async () => services.lastUsed.stop());
   app.addHook('onClose', async () => jobProcessing.stop());
+  app.addHook('onClose', async () => requestCpu.close());
   return { app, services, readiness };
 }

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { RequestCpuLimits } from './cpu/request-cpu-pool.ts';
 import { parsePriceTable, PriceTableError, type PriceTable } from './billing/prices.ts';
 import { type JobsConfig, loadJobsConfig } from './jobs/config.ts';
 
@@ -9,20 +11,32 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl: string;
   logLevel: string;
-  /** Fastify `trustProxy`: false, true, a hop count, or a list of proxy addresses/CIDRs. */
-  trustProxy: boolean | number | string[];
+  /** Proxies whose `X-Forwarded-For` entries are believed: none, a hop count, or their addresses/CIDRs. */
+  trustProxy: false | number | string[];
   rateLimit: { max: number; windowSeconds: number };
   keyCacheTtlMs: number;
   lastUsedFlushMs: number;
-  bodyLimitBytes: number;
+  /** Request body limits in bytes: routes that take inline files get the larger one. */
+  bodyLimits: BodyLimits;
+  requestCpu: RequestCpuLimits;
   /** Public origin of the server, the OAuth issuer (`BOLTZ_PUBLIC_URL`); default: the listen address. */
   publicUrl?: string;
+  /** Failed sign-ins per client address and email (and ten times as many per address) in the window. */
   signInAttempts: { max: number; windowSeconds: number };
+  /** User codes one client address may enter on the device page in the sign-in window. */
+  deviceCodeAttempts: { max: number; windowSeconds: number };
   /** Milli-USD per billed unit (spec/ENGINE.md §9), `BOLTZ_PRICE_TABLE` overriding the defaults. */
   prices: PriceTable;
   jobs: JobsConfig;
   bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string; adminEmail?: string; adminPassword?: string };
   cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
+}
+
+export interface BodyLimits {
+  /** BOLTZ_MAX_BODY_BYTES: every route that takes no inline files. */
+  default: number;
+  /** BOLTZ_MAX_FILE_BODY_BYTES: routes whose body may carry base64 files (spec/API.md §7.6). */
+  inlineFiles: number;
 }
 
 export class ConfigError extends Error {}
@@ -37,9 +51,15 @@ export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return value;
 }
 
+/**
+ * `X-Forwarded-For` is read right to left, through trusted hops only: the right-most entries
+ * were written by our proxies, anything left of them by whoever sent the request. `true` means
+ * one proxy in front (the entry it appended), never the left-most entry, which a client can
+ * write itself and so would defeat `allowed_ips`.
+ */
 function trustProxy(raw: string | undefined): ServerConfig['trustProxy'] {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') return 1;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw.split(',').map((part) => part.trim()).filter(Boolean);
 }
@@ -82,10 +102,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     keyCacheTtlMs: integer(env, 'KEY_CACHE_TTL_MS', 5_000, 0, 600_000),
     lastUsedFlushMs: integer(env, 'LAST_USED_FLUSH_MS', 30_000, 100, 600_000),
-    bodyLimitBytes: 50 * 1024 * 1024,
+    bodyLimits: {
+      default: integer(env, 'BOLTZ_MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+      inlineFiles: integer(env, 'BOLTZ_MAX_FILE_BODY_BYTES', 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    },
+    requestCpu: {
+      threads: integer(env, 'BOLTZ_REQUEST_WORKERS', Math.min(4, Math.max(2, availableParallelism() - 1)), 1, 64),
+      taskTimeoutMs: integer(env, 'BOLTZ_REQUEST_TASK_TIMEOUT_MS', 5_000, 100, 600_000),
+      taskMemoryMb: integer(env, 'BOLTZ_REQUEST_TASK_MEMORY_MB', 512, 64, 16_384),
+    },
     publicUrl: publicUrl(env.BOLTZ_PUBLIC_URL),
     signInAttempts: {
       max: integer(env, 'SIGN_IN_MAX_ATTEMPTS', 10, 1, 10_000),
+      windowSeconds: integer(env, 'SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
+    },
+    deviceCodeAttempts: {
+      max: integer(env, 'DEVICE_CODE_MAX_ATTEMPTS', 20, 1, 10_000),
       windowSeconds: integer(env, 'SIGN_IN_WINDOW_SECONDS', 900, 1, 86_400),
     },
     prices: priceTable(env.BOLTZ_PRICE_TABLE),
@@ -105,4 +137,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       installWindows: env.BOLTZ_CLI_INSTALL_WINDOWS || 'npm install -g @boltz/cli',
     },
   };
+}
+
+const LOOPBACK_HOSTS = /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
+
+/**
+ * A server that accepts remote clients must know the origin they reach it by: presigned file
+ * URLs and the OAuth issuer are built from it, never from a request's `Host` header (which the
+ * client writes). Checked when serving, so that commands such as `migrate` run without it.
+ */
+export function checkServingConfig(config: ServerConfig): void {
+  if (config.publicUrl === undefined && !LOOPBACK_HOSTS.test(config.host)) {
+    throw new ConfigError(
+      `HOST=${config.host} accepts remote clients, so BOLTZ_PUBLIC_URL must say which origin they use (e.g. BOLTZ_PUBLIC_URL=https://boltz.example.org): presigned file URLs and the OAuth issuer are built from it`,
+    );
+  }
 }

@@ -23,7 +23,15 @@ export class ApiError extends Error {
 // The SDKs retry 409, 429 and 5xx unless told otherwise (spec/API.md §3.2).
 const NO_RETRY = { 'x-should-retry': 'false' };
 
+/** A body that is not JSON at all, a wrong content type, an undecodable URL (spec/API.md §3.1). */
 export const badRequest = (message: string, details?: ErrorDetails) => new ApiError(400, 'bad_request', message, details);
+/**
+ * Request validation uses the hosted API's upper-case code, which the official agent skills
+ * test for (spec/API.md §3.1): 400 for schema violations and documented limits, 422 for a
+ * well-formed request whose content is invalid. Details are keyed by input path.
+ */
+export const VALIDATION_ERROR = 'VALIDATION_ERROR';
+export const invalidRequest = (message: string, details?: ErrorDetails) => new ApiError(400, VALIDATION_ERROR, message, details);
 export const unauthorized = (message = 'Invalid or missing API key') => new ApiError(401, 'unauthorized', message);
 export const spendingLimitExceeded = (message: string) => new ApiError(402, 'spending_limit_exceeded', message, undefined, NO_RETRY);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
@@ -37,7 +45,7 @@ export const payloadTooLarge = (limitBytes: number) =>
   new ApiError(413, 'payload_too_large', `Request body exceeds the limit of ${limitBytes} bytes`);
 export const rangeNotSatisfiable = (size: number) =>
   new ApiError(416, 'bad_request', 'The requested byte range is not satisfiable', undefined, { 'content-range': `bytes */${size}` });
-export const validationError = (message: string, details?: ErrorDetails) => new ApiError(422, 'validation_error', message, details);
+export const validationError = (message: string, details?: ErrorDetails) => new ApiError(422, VALIDATION_ERROR, message, details);
 export const rateLimited = (retryAfterSeconds: number) =>
   new ApiError(429, 'rate_limited', `Rate limit exceeded; retry in ${retryAfterSeconds} s`, undefined, {
     'retry-after': String(retryAfterSeconds),

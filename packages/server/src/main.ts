@@ -3,12 +3,23 @@ import type { Mode } from '@boltz/shared';
 import { openStorage } from '@boltz/storage';
 import { buildApp } from './app.ts';
 import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, checkServingConfig, loadConfig } from './config.ts';
 import { runWorker } from './worker.ts';
-import { bootstrapAdminUser, createUser, generatePassword, resetPassword, setMembership } from './user-administration.ts';
+import {
+  bootstrapAdminUser,
+  createUser,
+  deleteUser,
+  generatePassword,
+  listUsers,
+  removeMembership,
+  resetPassword,
+  setMembership,
+  setUserDisabled,
+} from './user-administration.ts';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
+  checkServingConfig(config);
   const storage = openStorage({ url: config.databaseUrl });
   await storage.migrate();
   const created = await bootstrapIfEmpty(storage, config);
@@ -114,14 +125,14 @@ users
   );
 users
   .command('reset-password')
-  .description('Set a new password; prints a generated one once if none is given')
+  .description("Set a new password and end the user's sign-ins; prints a generated password once if none is given")
   .requiredOption('--email <email>', 'sign-in email')
   .option('--password <password>', 'new password (at least 12 characters); generated when omitted')
   .action((options: { email: string; password?: string }) =>
     withStorage(async (storage) => {
       const password = options.password ?? generatePassword();
       await resetPassword(storage, options.email, password);
-      process.stderr.write(`Password of ${options.email} changed.\n`);
+      process.stderr.write(`Password of ${options.email} changed; their sign-ins have ended.\n`);
       if (!options.password) process.stdout.write(`${password}\n`);
     }),
   );
@@ -136,6 +147,63 @@ users
     withStorage(async (storage) => {
       const organizationId = await setMembership(storage, options.email, options.organization, options.role);
       process.stderr.write(`${options.email} is now ${options.role} of ${organizationId}.\n`);
+    }),
+  );
+
+users
+  .command('list')
+  .description('List user accounts with their status and memberships')
+  .option('--json', 'one JSON array instead of a table')
+  .action((options: { json?: boolean }) =>
+    withStorage(async (storage) => {
+      const list = await listUsers(storage);
+      if (options.json) {
+        const shown = list.map(({ password_hash: _hash, ...user }) => user);
+        process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        return;
+      }
+      const rows = list.map((user) => [
+        user.email,
+        user.id,
+        user.disabled_at ? `disabled ${user.disabled_at}` : 'active',
+        user.memberships.map((m) => `${m.organization_id}:${m.compute_role}`).join(' ') || '—',
+      ]);
+      const header = ['EMAIL', 'ID', 'STATUS', 'MEMBERSHIPS'];
+      const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)));
+      for (const row of [header, ...rows]) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+    }),
+  );
+for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+  users
+    .command(name)
+    .description(disabled ? 'Stop a user from signing in; their sign-ins end at once' : 'Let a disabled user sign in again')
+    .requiredOption('--email <email>', 'sign-in email')
+    .action((options: { email: string }) =>
+      withStorage(async (storage) => {
+        await setUserDisabled(storage, options.email, disabled);
+        process.stderr.write(`${options.email} is ${disabled ? 'disabled; their sign-ins have ended' : 'enabled'}.\n`);
+      }),
+    );
+}
+users
+  .command('delete')
+  .description('Delete a user account, its memberships and sign-ins (jobs and keys stay with their workspaces)')
+  .requiredOption('--email <email>', 'sign-in email')
+  .action((options: { email: string }) =>
+    withStorage(async (storage) => {
+      const user = await deleteUser(storage, options.email);
+      process.stderr.write(`Deleted user ${user.id} (${user.email}).\n`);
+    }),
+  );
+users
+  .command('remove-from-org')
+  .description("Remove a user from an organization; their sign-ins end at once")
+  .requiredOption('--email <email>', 'sign-in email')
+  .option('--organization <id>', 'organization id (default: the first organization)')
+  .action((options: { email: string; organization?: string }) =>
+    withStorage(async (storage) => {
+      const organizationId = await removeMembership(storage, options.email, options.organization);
+      process.stderr.write(`${options.email} is no longer a member of ${organizationId}; their sign-ins have ended.\n`);
     }),
   );
 

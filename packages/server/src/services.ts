@@ -4,6 +4,7 @@ import type { Storage } from '@boltz/storage';
 import type { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
 import type { LastUsedTracker } from './auth/last-used.ts';
 import type { ServerConfig } from './config.ts';
+import type { RequestCpuPool } from './cpu/request-cpu-pool.ts';
 import type { JobQueue, JobServices } from './jobs/processing.ts';
 
 /** What routes may use; it arrives on the Fastify instance, never as a module singleton. */
@@ -14,6 +15,13 @@ export interface Services extends JobServices {
   lastUsed: LastUsedTracker;
   now: () => Date;
   jobQueue: JobQueue;
+  /**
+   * The origin clients reach this server by (BOLTZ_PUBLIC_URL, else the loopback address it
+   * listens on): presigned URLs and the OAuth issuer, never a request's `Host` header.
+   */
+  publicUrl: () => string;
+  /** Worker threads for the CPU work of requests (cpu/request-cpu-pool.ts). */
+  requestCpu: RequestCpuPool;
 }
 
 declare module 'fastify' {

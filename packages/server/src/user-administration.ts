@@ -1,9 +1,14 @@
 import { ID_PREFIXES, newId, randomBase62 } from '@boltz/shared';
-import type { ComputeRole, Storage, UserRow } from '@boltz/storage';
+import type { ComputeRole, Storage, UserRow, UserWithMemberships } from '@boltz/storage';
 import { ConfigError } from './config.ts';
 import { hashPassword, passwordProblem } from './oauth/passwords.ts';
 
-/** User accounts are managed from the server host (`boltz-server user …`) and at first start. */
+/**
+ * User accounts are managed from the server host (`boltz-server user …`) and at first start.
+ * Every change that takes rights away — a new password, disabling, deleting, removing a
+ * membership — ends the user's sign-ins at once: grants and refresh tokens are deleted and
+ * access tokens issued before it are refused (packages/storage/src/queries/users.ts).
+ */
 export class UserAdministrationError extends ConfigError {}
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -47,6 +52,8 @@ export async function createUser(
     active_organization_id: organizationId,
     created_at: now,
     updated_at: now,
+    disabled_at: null,
+    tokens_revoked_at: null,
   };
   await storage.users.insert(user);
   await storage.users.putMembership(organizationId, user.id, options.role, now);
@@ -59,9 +66,38 @@ async function existingUser(storage: Storage, email: string): Promise<UserRow> {
   return user;
 }
 
+/** A new password; the user's sign-ins end. */
 export async function resetPassword(storage: Storage, email: string, password: string): Promise<void> {
   const user = await existingUser(storage, email);
   await storage.users.setPasswordHash(user.id, await hashPassword(checkPassword(password)), new Date().toISOString());
+}
+
+export function listUsers(storage: Storage): Promise<UserWithMemberships[]> {
+  return storage.users.list();
+}
+
+/** `disabled`: the user cannot sign in and their tokens stop working, until enabled again. */
+export async function setUserDisabled(storage: Storage, email: string, disabled: boolean): Promise<UserRow> {
+  const user = await existingUser(storage, email);
+  await storage.users.setDisabled(user.id, disabled, new Date().toISOString());
+  return user;
+}
+
+/** The account, its memberships and sign-ins; jobs and keys belong to workspaces and stay. */
+export async function deleteUser(storage: Storage, email: string): Promise<UserRow> {
+  const user = await existingUser(storage, email);
+  await storage.users.delete(user.id);
+  return user;
+}
+
+/** Removes the user from an organization; their sign-ins end (they sign in again for the others). */
+export async function removeMembership(storage: Storage, email: string, organizationId: string | undefined): Promise<string> {
+  const user = await existingUser(storage, email);
+  const orgId = await organizationIdOrFirst(storage, organizationId);
+  if (!(await storage.users.removeMembership(orgId, user.id, new Date().toISOString()))) {
+    throw new UserAdministrationError(`${user.email} is not a member of ${orgId}`);
+  }
+  return orgId;
 }
 
 /** Adds the user to the organization, or changes their role there. */

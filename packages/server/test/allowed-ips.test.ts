@@ -116,3 +116,19 @@ describe('allowed_ips behind one proxy hop (TRUST_PROXY=1)', () => {
     assert.equal(await statusOfMe(server, key, '198.51.100.9, 203.0.113.7'), 403);
   });
 });
+
+describe('allowed_ips behind a proxy, TRUST_PROXY=true', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ TRUST_PROXY: 'true' });
+  });
+  after(() => server.close());
+
+  it('believes only the entry the proxy appended (right-most), never one the client wrote before it', async () => {
+    const key = await keyAllowedFrom(server, ['198.51.100.9']);
+    assert.equal(await statusOfMe(server, key, '203.0.113.7, 198.51.100.9'), 200);
+    // A client behind an ordinary proxy writes the allowed address itself: the proxy appends the real one.
+    assert.equal(await statusOfMe(server, key, '198.51.100.9, 203.0.113.7'), 403);
+    assert.equal(await statusOfMe(server, key, '198.51.100.9, 10.1.2.3, 203.0.113.7'), 403);
+  });
+});

@@ -237,7 +237,7 @@ function bodyCases(endpoint: BodyEndpoint): BadRequest[] {
     path: endpoint.path,
     body: JSON.stringify(body),
     status: 400,
-    code: 'bad_request',
+    code: 'VALIDATION_ERROR',
     detail,
   });
   for (const [path, accepts] of Object.entries(endpoint.fields)) {
@@ -262,11 +262,13 @@ function bodyCases(endpoint: BodyEndpoint): BadRequest[] {
   for (const text of NOT_AN_OBJECT) cases.push({ ...send(`body ${text}`, null), body: text });
 
   const validText = JSON.stringify(endpoint.valid);
-  cases.push({ ...send('truncated body', null), body: validText.slice(0, Math.floor(validText.length / 2)) });
+  // Bodies that are not JSON at all are `bad_request`, not validation failures (spec/API.md §3.1).
+  const notJson = { code: 'bad_request' };
+  cases.push({ ...send('truncated body', null), ...notJson, body: validText.slice(0, Math.floor(validText.length / 2)) });
   for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x']) {
-    cases.push({ ...send(`Content-Type ${contentType}`, endpoint.valid), contentType });
+    cases.push({ ...send(`Content-Type ${contentType}`, endpoint.valid), ...notJson, contentType });
   }
-  cases.push({ ...send('no Content-Type', endpoint.valid), contentType: null });
+  cases.push({ ...send('no Content-Type', endpoint.valid), ...notJson, contentType: null });
   return cases;
 }
 
@@ -280,11 +282,12 @@ const BODYLESS = [
 
 function bodylessCases(endpoint: (typeof BODYLESS)[number]): BadRequest[] {
   const base = { method: 'POST', path: endpoint.path, status: 400, code: 'bad_request' };
+  const invalid = { ...base, code: 'VALIDATION_ERROR' };
   return [
     ...MALFORMED_JSON.map((body) => ({ ...base, name: `${endpoint.name}: malformed JSON ${body}`, body })),
-    { ...base, name: `${endpoint.name}: unknown field`, body: '{"force": true}', detail: 'force' },
-    { ...base, name: `${endpoint.name}: JSON array body`, body: '[1]' },
-    { ...base, name: `${endpoint.name}: JSON string body`, body: '"archive"' },
+    { ...invalid, name: `${endpoint.name}: unknown field`, body: '{"force": true}', detail: 'force' },
+    { ...invalid, name: `${endpoint.name}: JSON array body`, body: '[1]' },
+    { ...invalid, name: `${endpoint.name}: JSON string body`, body: '"archive"' },
     { ...base, name: `${endpoint.name}: text/plain body`, body: 'please', contentType: 'text/plain' },
     { ...base, name: `${endpoint.name}: form body`, body: 'force=1', contentType: 'application/x-www-form-urlencoded' },
   ];
@@ -296,7 +299,7 @@ function bodylessCases(endpoint: (typeof BODYLESS)[number]): BadRequest[] {
 const BAD_LIMITS = ['abc', '0', '101', '-1', '1.5', 'true', '1&limit=2'];
 
 function listCases(name: string, path: string, filter: string, filterMax: number): BadRequest[] {
-  const base = { method: 'GET', status: 400, code: 'bad_request' };
+  const base = { method: 'GET', status: 400, code: 'VALIDATION_ERROR' };
   return [
     ...BAD_LIMITS.map((limit) => ({ ...base, name: `${name}: limit=${limit}`, path: `${path}?limit=${limit}`, detail: 'limit' })),
     { ...base, name: `${name}: unknown parameter`, path: `${path}?sort=asc`, detail: 'sort' },
@@ -318,7 +321,7 @@ const CLI_VERSION_CASES: BadRequest[] = ['current', 'platform'].flatMap((paramet
     path: `${V1}/cli/version?${parameter}=${value}`,
     credentials: {},
     status: 400,
-    code: 'bad_request',
+    code: 'VALIDATION_ERROR',
     detail: parameter,
   })),
 );
@@ -352,7 +355,7 @@ function idCases(route: (typeof ID_ROUTES)[number]): BadRequest[] {
     // The id of the other kind of resource (a key id for workspace routes and vice versa).
     { ...at(route.path.startsWith(API_KEYS) ? '{ws}' : '{key}'), name: `${route.name}: id of another resource type`, status: 404, code: 'not_found' },
     { ...at('%zz'), name: `${route.name}: undecodable id`, status: 400, code: 'bad_request' },
-    { ...at('ws_%00'), name: `${route.name}: id with a NUL character`, status: 400, code: 'bad_request', detail: parameter },
+    { ...at('ws_%00'), name: `${route.name}: id with a NUL character`, status: 400, code: 'VALIDATION_ERROR', detail: parameter },
     { ...at('i'.repeat(300)), name: `${route.name}: 300-character id`, status: 400, code: 'bad_request' },
   ];
 }
@@ -410,37 +413,39 @@ const CASES: BadRequest[] = [
     path: API_KEYS,
     body: JSON.stringify({ name: 'Valid key', allowed_ips: ['10.0.0.1', ip] }),
     status: 400,
-    code: 'bad_request',
+    code: 'VALIDATION_ERROR',
     detail: 'allowed_ips[1]',
   })),
   ...BODY_ENDPOINTS.flatMap((endpoint) =>
     MALFORMED_JSON.map((body) => ({ name: `${endpoint.name}: malformed JSON ${body}`, method: endpoint.method, path: endpoint.path, body, status: 400, code: 'bad_request' })),
   ),
   ...BODYLESS.flatMap(bodylessCases),
+  // Nesting is limited to 64 levels (plugins/json-text.ts), checked before the body is parsed.
   {
-    name: 'admin.workspaces.create: name nested 1000 arrays deep around a NUL character',
+    name: 'admin.workspaces.create: name nested 64 arrays deep around a NUL character',
     method: 'POST',
     path: WORKSPACES,
-    body: `{"name": ${'['.repeat(1000)}"\\u0000"${']'.repeat(1000)}}`,
+    body: `{"name": ${'['.repeat(63)}"\\u0000"${']'.repeat(63)}}`,
     status: 400,
-    code: 'bad_request',
-    detail: `name${'[0]'.repeat(1000)}`,
+    code: 'VALIDATION_ERROR',
+    detail: `name${'[0]'.repeat(63)}`,
   },
-  {
-    name: 'admin.workspaces.create: name nested 100000 arrays deep',
+  ...[65, 1000, 100_000].map((depth) => ({
+    name: `admin.workspaces.create: name nested ${depth} arrays deep`,
     method: 'POST',
     path: WORKSPACES,
-    body: `{"name": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    body: `{"name": ${'['.repeat(depth - 1)}"x"${']'.repeat(depth - 1)}}`,
     status: 400,
-    code: 'bad_request',
-    detail: 'name',
-  },
-  // Over the 50 MiB body limit (§1), on a route with a body schema and on a body-less one.
+    code: 'VALIDATION_ERROR',
+    detail: 'body',
+  })),
+  // Over the 1 MiB body limit of routes that take no inline files (§1), on a route with a body
+  // schema and on a body-less one.
   ...[WORKSPACES, `${WORKSPACES}/{ws}/archive`].map((path) => ({
-    name: `POST ${path}: body over 50 MiB`,
+    name: `POST ${path}: body over 1 MiB`,
     method: 'POST',
     path,
-    body: () => Buffer.from(`{"name": "${'a'.repeat(50 * 1024 * 1024)}"}`),
+    body: () => Buffer.from(`{"name": "${'a'.repeat(1024 * 1024)}"}`),
     status: 413,
     code: 'payload_too_large',
   })),

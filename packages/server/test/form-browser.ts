@@ -32,7 +32,11 @@ export function formsOf(html: string): Form[] {
 export class FormBrowser {
   private cookies = new Map<string, string>();
 
-  constructor(private readonly origin: string) {}
+  /** `headers` go with every request (e.g. `x-forwarded-for` behind a trusted proxy). */
+  constructor(
+    private readonly origin: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   private remember(response: Response): void {
     for (const cookie of response.headers.getSetCookie()) {
@@ -47,7 +51,7 @@ export class FormBrowser {
 
   private async request(url: string, init: RequestInit = {}, hops = 0): Promise<Page> {
     const absolute = new URL(url, this.origin).toString();
-    const headers = new Headers(init.headers);
+    const headers = new Headers({ ...this.headers, ...Object.fromEntries(new Headers(init.headers)) });
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await fetch(absolute, { ...init, headers, redirect: 'manual' });
     this.remember(response);

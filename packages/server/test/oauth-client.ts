@@ -58,7 +58,7 @@ export function pkcePair() {
 }
 
 /** The browser flow up to the loopback redirect; returns the code the CLI would receive. */
-export async function authorizeWithPkce(baseURL: string, credentials: { email: string; password: string }, port = 8421) {
+export async function authorizeWithPkce(baseURL: string, credentials: { email: string; password: string }, port = 8421, scope = CLI_SCOPE) {
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(24).toString('base64url');
   const redirectUri = `http://127.0.0.1:${port}/oauth/callback`;
@@ -66,7 +66,7 @@ export async function authorizeWithPkce(baseURL: string, credentials: { email: s
     response_type: 'code',
     client_id: 'boltz-cli',
     redirect_uri: redirectUri,
-    scope: CLI_SCOPE,
+    scope,
     state,
     access_type: 'offline',
     code_challenge: challenge,

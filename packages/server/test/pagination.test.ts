@@ -143,7 +143,7 @@ describe('cursor pagination of admin.workspaces.list through the official SDK', 
     assert.deepEqual((await walkPages(list({ limit: 1 }))).length, all.length);
     assert.equal((await admin.admin.workspaces.list({ limit: 100 })).data.length, all.length);
     for (const limit of [0, 101]) {
-      const error = await expectSdkError(admin.admin.workspaces.list({ limit }), BadRequestError, 'bad_request');
+      const error = await expectSdkError(admin.admin.workspaces.list({ limit }), BadRequestError, 'VALIDATION_ERROR');
       assert.equal(error.status, 400);
       assert.ok(error.error.details?.limit, JSON.stringify(error.error));
     }

@@ -262,6 +262,18 @@ describe('boltz-server: bootstrap variables and migrate', () => {
     });
   }
 
+  it('refuses to serve on a non-loopback HOST without BOLTZ_PUBLIC_URL, saying what to set (exit 2)', async () => {
+    const location = await createTestDatabaseLocation();
+    try {
+      const result = await runServerCommand([], { ...location.env, HOST: '0.0.0.0', PORT: '0' });
+      assert.equal(result.code, 2, `exit ${result.code ?? result.signal}\n${result.stderr}`);
+      assert.match(result.stderr, /HOST=0\.0\.0\.0 accepts remote clients, so BOLTZ_PUBLIC_URL must say which origin they use \(e\.g\. BOLTZ_PUBLIC_URL=https:\/\/boltz\.example\.org\)/);
+      assert.deepEqual(keysIn(result.stdout), [], 'nothing bootstrapped');
+    } finally {
+      await location.dispose();
+    }
+  });
+
   it('migrate applies every migration to an empty database, then reports it up to date', async () => {
     const location = await createTestDatabaseLocation();
     try {

@@ -27,7 +27,7 @@ export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
 export { SpendingStore } from './queries/spending.ts';
 export { UsageStore, windowStart, type UsageBucketQuery, type UsageBucketRow, type UsageGroup, type UsageWindowSize } from './queries/usage.ts';
 export type { OauthModelRecord } from './queries/oauth-models.ts';
-export { normalizeEmail, type MembershipWithOrganization, type UserRow } from './queries/users.ts';
+export { normalizeEmail, type MembershipWithOrganization, type UserRow, type UserWithMemberships } from './queries/users.ts';
 
 /** One store per aggregate, each with one method per question asked of it, over one connection. */
 export class Stores {

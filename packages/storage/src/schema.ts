@@ -178,6 +178,10 @@ export interface UsersTable {
   active_organization_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Set by `boltz-server user disable`: no sign-in, no token accepted. */
+  disabled_at: string | null;
+  /** Access tokens issued before this time are refused (password reset, disable, membership removal). */
+  tokens_revoked_at: string | null;
 }
 
 export type ComputeRole = 'admin' | 'member';
@@ -195,6 +199,8 @@ export interface OauthModelsTable {
   id: string;
   payload: string;
   grant_id: string | null;
+  /** The user the row belongs to (oidc-provider's `accountId`), null until one is known. */
+  account_id: string | null;
   user_code: string | null;
   uid: string | null;
   /** Unix milliseconds. */

@@ -13,6 +13,11 @@ export interface OrganizationScope {
 export interface JobScope extends OrganizationScope {
   readonly mode: 'live' | 'test';
   readonly workspaceId?: string;
+  /**
+   * Leave out jobs of archived workspaces: signed-in members act in non-archived workspaces
+   * only (spec/API.md §2.1), as a workspace key stops working when its workspace is archived.
+   */
+  readonly activeWorkspacesOnly?: boolean;
 }
 
 /** A scope narrowed to one workspace: where jobs are created and listed. */

@@ -1,6 +1,6 @@
 /**
- * Per-key fixed-window limiter (spec/API.md decision c). In memory: with several replicas
- * each enforces the limit on its own share of traffic.
+ * Per-key fixed-window limiter (spec/API.md decision c; also sign-in and device-code attempts).
+ * In memory: with several replicas each enforces the limit on its own share of traffic.
  */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -34,6 +34,12 @@ export class RateLimiter {
       resetAt: Math.ceil(resetMs / 1000),
       retryAfterSeconds: Math.max(1, Math.ceil((resetMs - nowMs) / 1000)),
     };
+  }
+
+  /** Takes back one use of `key` in its current window (a sign-in that succeeded, say). */
+  forgive(key: string): void {
+    const window = this.windows.get(key);
+    if (window && window.count > 0) window.count--;
   }
 
   private prune(nowMs: number, windowMs: number): void {

@@ -153,7 +153,7 @@ describe('spending limits', () => {
     error = await setLimit(workspace.id, 799).catch((e) => e);
     assert.ok(error instanceof UnprocessableEntityError, String(error));
     const body = error.error as { code: string; details: Record<string, string> };
-    assert.equal(body.code, 'validation_error');
+    assert.equal(body.code, 'VALIDATION_ERROR');
     assert.match(body.details['limit.amount'], /800/);
     assert.equal((await admin.admin.workspaces.retrieveSpendingLimit(workspace.id))?.limit.amount, 1000);
     assert.deepEqual(await setLimit(workspace.id, 800), {

@@ -1,6 +1,9 @@
+import type { RequestCpuPool } from '../cpu/request-cpu-pool.ts';
+import { cpuLimitError } from '../cpu/request-checks.ts';
 import { type ErrorDetails, validationError } from '../errors.ts';
+import type { JobsConfig } from '../jobs/config.ts';
 import type { FoundFileInput } from '../families/common/file-input.ts';
-import { EXTENSION_OF_MEDIA_TYPE, contentMatches, sniffMediaType } from './media-types.ts';
+import { EXTENSION_OF_MEDIA_TYPE } from './media-types.ts';
 import { type FetchPolicy, InputFetchError, fetchInputUrl } from './safe-fetch.ts';
 
 /** A file input taken in at start: fetched or decoded, size-checked and sniffed. */
@@ -16,17 +19,11 @@ export interface ReceivedInputFile {
   filename: string;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-function decodeBase64(data: string, maxBytes: number): Buffer {
-  const compact = data.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw new InputFetchError('data is not valid base64');
-  // Checked before decoding: the decoded size is known from the text length.
-  if ((compact.length / 4) * 3 > maxBytes + 2) throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
-  const bytes = Buffer.from(compact, 'base64');
-  if (bytes.length > maxBytes) throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
-  return bytes;
-}
+/**
+ * URL inputs of one request fetched at the same time. With the per-file and per-job byte
+ * limits this bounds what one request can make the server download and hold at once.
+ */
+const FETCH_CONCURRENCY = 4;
 
 /** `input.templates[0].template_structure` (or `templates[0]` of a pipeline) → `templates_0_template_structure.cif`. */
 function filenameFor(path: string, mediaType: string): string {
@@ -34,41 +31,71 @@ function filenameFor(path: string, mediaType: string): string {
   return `${stem}.${EXTENSION_OF_MEDIA_TYPE[mediaType] ?? 'bin'}`;
 }
 
-async function receive(
-  entry: FoundFileInput,
-  policy: FetchPolicy,
-): Promise<ReceivedInputFile> {
+async function receive(entry: FoundFileInput, policy: FetchPolicy, requestCpu: RequestCpuPool): Promise<ReceivedInputFile> {
   const { file, allowedMediaTypes } = entry;
   if (file.type === 'base64') {
-    const data = decodeBase64(file.data, policy.maxBytes);
     if (!allowedMediaTypes.includes(file.media_type)) throw new InputFetchError(`media_type must be one of ${allowedMediaTypes.join(', ')}`);
-    if (!contentMatches(data, file.media_type)) throw new InputFetchError(`content is not a valid ${file.media_type} file`);
-    return { path: entry.path, source: file, echo: entry.echo, data, mediaType: file.media_type, filename: filenameFor(entry.path, file.media_type) };
+    const decoded = await requestCpu.decodeFile(file.data, file.media_type, policy.maxBytes);
+    if (!decoded.ok) throw new InputFetchError(decoded.message);
+    return { path: entry.path, source: file, echo: entry.echo, data: decoded.bytes, mediaType: file.media_type, filename: filenameFor(entry.path, file.media_type) };
   }
   const { data } = await fetchInputUrl(file.url, policy);
-  const mediaType = sniffMediaType(data, allowedMediaTypes);
+  const mediaType = await requestCpu.sniffFile(data, allowedMediaTypes);
   if (!mediaType) throw new InputFetchError(`content fetched from the URL is not a valid ${allowedMediaTypes.join(' or ')} file`);
   return { path: entry.path, source: file, echo: entry.echo, data, mediaType, filename: filenameFor(entry.path, mediaType) };
 }
 
-/**
- * Takes in every file input of a request (spec/API.md §7.6); any that cannot be used → 422
- * `validation_error` with one message per input path, and nothing is kept.
- */
-export async function receiveInputFiles(entries: readonly FoundFileInput[], policy: FetchPolicy): Promise<ReceivedInputFile[]> {
-  const details: ErrorDetails = {};
-  const received = await Promise.all(
-    entries.map(async (entry) => {
-      try {
-        return await receive(entry, policy);
-      } catch (error) {
-        if (!(error instanceof InputFetchError)) throw error;
-        details[entry.path] = error.message;
-        return undefined;
-      }
-    }),
-  );
+/** `work` over `items` with at most `concurrency` running at once; results in input order. */
+async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}
+
+function refuse(details: ErrorDetails): never {
   const [firstPath] = Object.keys(details);
-  if (firstPath) throw validationError(`${firstPath}: ${details[firstPath]}`, details);
+  throw validationError(`${firstPath}: ${details[firstPath]}`, details);
+}
+
+/**
+ * Takes in every file input of a request (spec/API.md §7.6) within the limits of README
+ * "Configuration": at most `inputUrlsMax` URL inputs, fetched FETCH_CONCURRENCY at a time, each
+ * at most `inputMaxBytes` and together at most `inputFetchTotalMaxBytes`; decoding and sniffing
+ * run in the request worker pool. Any input that cannot be used → 422 `VALIDATION_ERROR` with
+ * one message per input path, and nothing is kept.
+ */
+export async function receiveInputFiles(
+  services: { config: { jobs: Pick<JobsConfig, 'files'> }; requestCpu: RequestCpuPool },
+  entries: readonly FoundFileInput[],
+): Promise<ReceivedInputFile[]> {
+  const limits = services.config.jobs.files;
+  const urls = entries.filter((entry) => entry.file.type === 'url');
+  if (urls.length > limits.inputUrlsMax) {
+    refuse({ [urls[limits.inputUrlsMax].path]: `is more than this server fetches for one job: at most ${limits.inputUrlsMax} URL inputs (upload it as base64)` });
+  }
+  const policy: FetchPolicy = {
+    timeoutMs: limits.inputFetchTimeoutMs,
+    maxBytes: limits.inputMaxBytes,
+    allowPrivate: limits.allowPrivateUrls,
+    budget: { remaining: limits.inputFetchTotalMaxBytes, totalBytes: limits.inputFetchTotalMaxBytes },
+  };
+  const details: ErrorDetails = {};
+  const received = await mapConcurrently(entries, FETCH_CONCURRENCY, async (entry) => {
+    try {
+      return await receive(entry, policy, services.requestCpu);
+    } catch (error) {
+      if (!(error instanceof InputFetchError)) throw cpuLimitError(error, entry.path);
+      details[entry.path] = error.message;
+      return undefined;
+    }
+  });
+  if (Object.keys(details).length > 0) refuse(details);
   return received as ReceivedInputFile[];
 }

@@ -12,6 +12,13 @@ export interface FetchPolicy {
   maxBytes: number;
   /** BOLTZ_ALLOW_PRIVATE_URLS: let inputs come from loopback/private networks. */
   allowPrivate: boolean;
+  /** Bytes that the fetches of one job may still receive, shared by its concurrent fetches. */
+  budget?: FetchBudget;
+}
+
+export interface FetchBudget {
+  remaining: number;
+  readonly totalBytes: number;
 }
 
 const MAX_REDIRECTS = 5;
@@ -47,11 +54,19 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
   });
 }
 
-async function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function overBudget(budget: FetchBudget): InputFetchError {
+  return new InputFetchError(`could not be fetched: the job's URL inputs together exceed ${budget.totalBytes} bytes`);
+}
+
+async function readBody(response: IncomingMessage, maxBytes: number, budget: FetchBudget | undefined): Promise<Buffer> {
   const declared = Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     response.destroy();
     throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
+  }
+  if (budget && Number.isFinite(declared) && declared > budget.remaining) {
+    response.destroy();
+    throw overBudget(budget);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -61,15 +76,20 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<Bu
       response.destroy();
       throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
     }
+    if (budget && (budget.remaining -= (chunk as Buffer).length) < 0) {
+      response.destroy();
+      throw overBudget(budget);
+    }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return Buffer.concat(chunks, size);
 }
 
 /**
  * Fetches a `{type: "url"}` file input (spec/API.md §7.6): http(s) only, redirects followed
- * and vetted like the first hop, one overall timeout, a size cap, and no loopback, link-local
- * or private destinations unless the deployment allows them.
+ * and vetted like the first hop, one overall timeout, a size cap per file and one per job (the
+ * shared budget), and no loopback, link-local or private destinations unless the deployment
+ * allows them.
  */
 export async function fetchInputUrl(rawUrl: string, policy: FetchPolicy): Promise<{ data: Buffer; contentType?: string }> {
   const signal = AbortSignal.timeout(policy.timeoutMs);
@@ -93,7 +113,7 @@ export async function fetchInputUrl(rawUrl: string, policy: FetchPolicy): Promis
         response.resume();
         throw new InputFetchError(`could not be fetched: the server answered HTTP ${status}`);
       }
-      return { data: await readBody(response, policy.maxBytes), contentType: response.headers['content-type'] };
+      return { data: await readBody(response, policy.maxBytes, policy.budget), contentType: response.headers['content-type'] };
     }
     throw new InputFetchError(`could not be fetched: more than ${MAX_REDIRECTS} redirects`);
   } catch (error) {

@@ -33,6 +33,10 @@ export interface JobsConfig {
     urlSigningSecret?: string;
     urlLifetimeSeconds: number;
     inputMaxBytes: number;
+    /** BOLTZ_INPUT_URLS_MAX: `{type: "url"}` file inputs one job may have. */
+    inputUrlsMax: number;
+    /** BOLTZ_INPUT_FETCH_TOTAL_MAX_BYTES: bytes fetched for one job's URL inputs together. */
+    inputFetchTotalMaxBytes: number;
     inputFetchTimeoutMs: number;
     allowPrivateUrls: boolean;
   };
@@ -83,6 +87,8 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
       urlSigningSecret: env.BOLTZ_URL_SIGNING_SECRET || undefined,
       urlLifetimeSeconds: integer(env, 'BOLTZ_FILE_URL_TTL_SECONDS', 3600, 1, 7 * 86_400),
       inputMaxBytes: integer(env, 'BOLTZ_INPUT_FILE_MAX_BYTES', 25 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+      inputUrlsMax: integer(env, 'BOLTZ_INPUT_URLS_MAX', 16, 0, 1000),
+      inputFetchTotalMaxBytes: integer(env, 'BOLTZ_INPUT_FETCH_TOTAL_MAX_BYTES', 100 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
       inputFetchTimeoutMs: integer(env, 'BOLTZ_INPUT_URL_TIMEOUT_MS', 10_000, 100, 600_000),
       allowPrivateUrls: flag(env, 'BOLTZ_ALLOW_PRIVATE_URLS', false),
     },

@@ -1,11 +1,11 @@
-import { loadChemistry } from '@boltz/chemistry';
-import type { InputFile, JobInput } from '@boltz/engines';
+import type { JobInput } from '@boltz/engines';
 import { newId } from '@boltz/shared';
 import { type FileRow, type JobRow, type NewJobRow, type WorkspaceJobScope, isUniqueViolation } from '@boltz/storage';
 import type { Principal } from '../auth/principal.ts';
 import { reserveSpend } from '../billing/spending.ts';
 import type { Quote } from '../billing/prices.ts';
-import { engineUnavailable, idempotencyConflict, validationError } from '../errors.ts';
+import { checkAndQuoteInWorker } from '../cpu/request-checks.ts';
+import { engineUnavailable, idempotencyConflict } from '../errors.ts';
 import type { Family } from '../families/family.ts';
 import { type ReceivedInputFile, receiveInputFiles } from '../files/input-files.ts';
 import type { Services } from '../services.ts';
@@ -33,21 +33,12 @@ interface CheckedInput {
 
 /**
  * Validation shared by `start` and `estimate-cost` (spec/API.md §7.4): file inputs are taken in
- * (422 when unusable), then the family's semantic checks run (422 with details), then the quote.
+ * (422 when unusable), then the family's semantic checks and its quote run in the request worker
+ * pool (RDKit, structure files: work that grows with the input stays off the event loop).
  */
 export async function checkAndQuote<K extends Family['kind']>(services: Services, family: Family & { kind: K }, input: JobInput<K>): Promise<CheckedInput> {
-  const { files } = services.config.jobs;
-  const received = await receiveInputFiles(family.fileInputs(input as never), {
-    timeoutMs: files.inputFetchTimeoutMs,
-    maxBytes: files.inputMaxBytes,
-    allowPrivate: files.allowPrivateUrls,
-  });
-  const inputFiles = new Map<string, InputFile>(received.map((file) => [file.path, { data: file.data, mediaType: file.mediaType }]));
-  const chemistry = await loadChemistry();
-  const details = family.checkInput(input as never, chemistry, inputFiles);
-  const [firstPath] = Object.keys(details);
-  if (firstPath) throw validationError(`${firstPath} ${details[firstPath]}`, details);
-  return { quote: family.quote(services.config.prices, input as never, chemistry, inputFiles), received };
+  const received = await receiveInputFiles(services, family.fileInputs(input as never));
+  return { quote: await checkAndQuoteInWorker(services, family, input, received), received };
 }
 
 /** The stored input: uploaded files (and a screen's candidate list) replaced by references to their stored copies. */

@@ -27,15 +27,21 @@ export async function workspaceForNewJob(services: Services, principal: Principa
   return workspace;
 }
 
+/** Members see jobs of non-archived workspaces only, as workspace keys do (spec/API.md §2.1). */
+function baseJobScope(principal: Principal): JobScope {
+  const activeWorkspacesOnly = principal.kind === 'user' && principal.role === 'member';
+  return { organizationId: principal.organizationId, mode: principal.mode, ...(activeWorkspacesOnly ? { activeWorkspacesOnly } : {}) };
+}
+
 /** `retrieve` and `delete-data`: a given `workspace_id` narrows the lookup; none = the organization. */
 export function scopeForJobRead(principal: Principal, requested: string | undefined): JobScope {
   const workspaceId = confinedWorkspace(principal, requested) ?? requested;
-  return { organizationId: principal.organizationId, mode: principal.mode, workspaceId };
+  return { ...baseJobScope(principal), workspaceId };
 }
 
 /** `list`: one workspace, the default one unless named. */
 export async function scopeForJobList(services: Services, principal: Principal, requested: string | undefined): Promise<WorkspaceJobScope> {
-  const base = { organizationId: principal.organizationId, mode: principal.mode };
+  const base = baseJobScope(principal);
   const workspaceId = confinedWorkspace(principal, requested) ?? requested;
   if (workspaceId !== undefined) return { ...base, workspaceId };
   const fallback = await services.storage.workspaces.findDefault({ organizationId: principal.organizationId });

@@ -19,6 +19,8 @@ export const API_AUDIENCE = 'boltz-compute-api';
  */
 export const API_RESOURCE = 'urn:boltz:compute-api';
 export const API_SCOPE = 'compute:run';
+/** Set on every request forwarded to the provider, replacing any the client sent (oauth/index.ts). */
+export const CLIENT_IP_HEADER = 'x-boltz-client-ip';
 export const SUPPORTED_SCOPES = ['openid', 'offline_access', 'profile', 'email', API_SCOPE];
 
 export const OAUTH_ROUTES = {
@@ -43,6 +45,8 @@ export interface AuthorizationServerOptions {
   secrets: OauthSecrets;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-Proto for secure cookies and URLs. */
   behindProxy: boolean;
+  /** Told when the storage adapter revokes a grant itself (a spent token reused). */
+  onGrantRevoked: (grantId: string) => void;
   accessTokenTtlSeconds?: number;
   deviceCodeTtlSeconds?: number;
 }
@@ -59,7 +63,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
   const cookieOptions = { signed: true, secure, sameSite: 'lax' as const, httpOnly: true };
 
   const configuration: Configuration = {
-    adapter: databaseAdapterFactory(storage),
+    adapter: databaseAdapterFactory(storage, options.onGrantRevoked),
     clients: [
       {
         client_id: CLI_CLIENT_ID,
@@ -77,7 +81,8 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     async findAccount(_ctx, sub) {
       const user = await storage.users.findById(sub);
-      if (!user) return undefined;
+      // A disabled account gets no new tokens: refreshes and pending codes fail.
+      if (!user || user.disabled_at) return undefined;
       return {
         accountId: user.id,
         claims: async () => ({ sub: user.id, email: user.email, email_verified: true, name: user.name ?? undefined }),
@@ -141,8 +146,10 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     // the grant decides, and our first-party CLI always gets a refresh token (rotated on use).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Access tokens are JWTs verified without a lookup; carrying the grant id lets the API
-    // refuse them once the grant is revoked (sign-out, refresh token revocation).
-    extraTokenClaims: async (_ctx, token) => ('grantId' in token && token.grantId ? { gid: token.grantId } : undefined),
+    // refuse them once the grant is revoked (sign-out, refresh token revocation), and the
+    // issue time in milliseconds (`iat` has whole seconds) lets it refuse every token issued
+    // before a user's sign-ins were ended, and none issued after (user-tokens.ts).
+    extraTokenClaims: async (_ctx, token) => ('grantId' in token && token.grantId ? { gid: token.grantId, iat_ms: Date.now() } : undefined),
     rotateRefreshToken: true,
     ttl: {
       AccessToken: options.accessTokenTtlSeconds ?? 3600,
@@ -168,5 +175,9 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
 
   const provider = new Provider(options.issuer, configuration);
   provider.proxy = options.behindProxy;
+  // Behind proxies the client address is the one Fastify read from X-Forwarded-For through
+  // the trusted hops only (config.ts), handed over in this header; Koa's own reading would
+  // take the left-most entry, which the client writes.
+  provider.app.proxyIpHeader = CLIENT_IP_HEADER;
   return provider;
 }

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import type { Storage } from '@boltz/storage';
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
@@ -8,7 +8,7 @@ const epochSeconds = () => Math.floor(Date.now() / 1000);
  * device codes and refresh tokens survive restarts and are shared by replicas. (Its built-in
  * memory adapter is for development only.)
  */
-export function databaseAdapterFactory(storage: Storage) {
+export function databaseAdapterFactory(storage: Storage, onGrantRevoked: (grantId: string) => void) {
   const store = storage.oauthModels;
   return class DatabaseAdapter implements Adapter {
     constructor(private readonly model: string) {}
@@ -35,8 +35,20 @@ export function databaseAdapterFactory(storage: Storage) {
       return DatabaseAdapter.toPayload(await store.findByUid(this.model, uid));
     }
 
+    /**
+     * oidc-provider reads a token, checks that it is unspent, then consumes it: two requests
+     * with one token can both pass the check. Only one consume wins here; the other is a reuse
+     * of a spent token, answered as oidc-provider answers a sequential replay (RFC 9700
+     * §4.14.2): the grant is revoked and the request fails with invalid_grant.
+     */
     async consume(id: string): Promise<void> {
-      await store.consume(this.model, id, epochSeconds());
+      const result = await store.consume(this.model, id, epochSeconds());
+      if (result.consumed) return;
+      if (result.grantId) {
+        await store.revokeByGrantId(result.grantId);
+        onGrantRevoked(result.grantId);
+      }
+      throw new errors.InvalidGrant(`${this.model} already used`);
     }
 
     async destroy(id: string): Promise<void> {

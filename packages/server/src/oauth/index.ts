@@ -3,9 +3,12 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Storage } from '@boltz/storage';
-import { API_AUDIENCE, API_RESOURCE, OAUTH_ROUTES, createAuthorizationServer } from './authorization-server.ts';
+import { API_AUDIENCE, API_RESOURCE, CLIENT_IP_HEADER, OAUTH_ROUTES, createAuthorizationServer } from './authorization-server.ts';
 import { DEVICE_POLL_INTERVAL_SECONDS, DevicePollPacer } from './device-poll-pacer.ts';
 import { installInteractionRoutes } from './interactions.ts';
+import { errorPage, sendPage } from './pages.ts';
+import { RateLimiter } from '../auth/rate-limiter.ts';
+import { beginAttempt } from './sign-in-throttle.ts';
 import { loadOauthSecrets, publicJwk, type OauthSecrets } from './signing-keys.ts';
 import { UserTokenVerifier } from './user-tokens.ts';
 
@@ -18,6 +21,8 @@ export interface OauthOptions {
   publicUrl: () => string;
   behindProxy: boolean;
   signInAttempts: { max: number; windowSeconds: number };
+  /** User codes one client address may enter on the device page per window. */
+  deviceCodeAttempts: { max: number; windowSeconds: number };
 }
 
 export interface OauthServer {
@@ -41,6 +46,27 @@ const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 function devicePoll(form: string): string | undefined {
   const params = new URLSearchParams(form);
   return params.get('grant_type') === DEVICE_CODE_GRANT ? (params.get('device_code') ?? undefined) : undefined;
+}
+
+/** oidc-provider's session cookie, which the device page's form is bound to. */
+const SESSION_COOKIE = /(?:^|;\s*)_session=/;
+
+/**
+ * The device page's form (POST /oauth/device): oidc-provider answers a post without its session
+ * cookie with a 500 (it tries to save a session that was never stored), and nothing stops a
+ * client from guessing user codes. Both are answered here before the provider sees the form.
+ */
+function checkDeviceForm(request: FastifyRequest, reply: FastifyReply, entries: RateLimiter): FastifyReply | undefined {
+  if (!SESSION_COOKIE.test(request.headers.cookie ?? '')) {
+    return sendPage(reply, 400, errorPage('This page has expired', { reason: 'Open the sign-in link from your terminal again, or go to /oauth/device.' }));
+  }
+  const form = new URLSearchParams(typeof request.body === 'string' ? request.body : '');
+  // Entering a code counts; confirming or cancelling the device that a code named does not.
+  if (!form.has('user_code') || form.has('confirm') || form.has('abort')) return undefined;
+  const wait = beginAttempt(entries, request.ip);
+  if (wait === undefined) return undefined;
+  reply.header('retry-after', wait);
+  return sendPage(reply, 429, errorPage('Too many codes entered', { reason: `Wait ${Math.ceil(wait / 60)} minutes and try again.` }));
 }
 
 /**
@@ -73,8 +99,15 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
     built ??= (async () => {
       const secrets = await loadOauthSecrets(options.storage);
       const issuer = options.publicUrl();
-      const provider = createAuthorizationServer({ issuer, storage: options.storage, secrets, behindProxy: options.behindProxy });
-      const verifier = new UserTokenVerifier(options.storage, provider, issuer, publicJwk(secrets.signingKey));
+      let verifier: UserTokenVerifier | undefined;
+      const provider = createAuthorizationServer({
+        issuer,
+        storage: options.storage,
+        secrets,
+        behindProxy: options.behindProxy,
+        onGrantRevoked: (grantId) => verifier?.forget(grantId),
+      });
+      verifier = new UserTokenVerifier(options.storage, provider, issuer, publicJwk(secrets.signingKey));
       // Sign-out and refresh-token revocation end the grant: its access tokens stop at once here.
       provider.on('grant.revoked', (_ctx: unknown, grantId: string) => verifier.forget(grantId));
       provider.on('device_authorization.success', (ctx: { body: Record<string, unknown> }) => {
@@ -91,9 +124,14 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
     const pacer = new DevicePollPacer();
+    const deviceEntries = new RateLimiter(options.deviceCodeAttempts.max, options.deviceCodeAttempts.windowSeconds);
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
       const { handle } = await build();
       const [path, query] = (request.raw.url ?? '').split('?', 2);
+      if (path === OAUTH_ROUTES.code_verification && request.method === 'POST') {
+        const refused = checkDeviceForm(request, reply, deviceEntries);
+        if (refused) return refused;
+      }
       if (query) request.raw.url = `${path}?${rewriteResource(query)}`;
       const deviceCode = path === OAUTH_ROUTES.token && typeof request.body === 'string' ? devicePoll(request.body) : undefined;
       if (deviceCode && !pacer.allow(deviceCode)) {
@@ -102,6 +140,7 @@ export function installOauth(app: FastifyInstance, options: OauthOptions): Oauth
           .header('cache-control', 'no-store')
           .send({ error: 'slow_down', error_description: `poll at most every ${DEVICE_POLL_INTERVAL_SECONDS} seconds` });
       }
+      request.raw.headers[CLIENT_IP_HEADER] = request.ip;
       const raw = typeof request.body === 'string' ? withBody(request.raw, rewriteResource(request.body)) : request.raw;
       reply.hijack();
       await handle(raw, reply.raw);

@@ -2,9 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Storage } from '@boltz/storage';
-import { RateLimiter } from '../auth/rate-limiter.ts';
-import { consentPage, errorPage, signInPage } from './pages.ts';
+import { consentPage, errorPage, sendPage, signInPage } from './pages.ts';
 import { verifyPassword } from './passwords.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface InteractionDeps {
   storage: Storage;
@@ -25,7 +25,7 @@ function formOf(request: FastifyRequest): Form {
  * which is itself bound to the browser's interaction cookie.
  */
 export function installInteractionRoutes(scope: FastifyInstance, deps: InteractionDeps): void {
-  const attempts = new RateLimiter(deps.signInAttempts.max, deps.signInAttempts.windowSeconds);
+  const throttle = new SignInThrottle(deps.signInAttempts);
 
   const csrfFor = async (uid: string) => createHmac('sha256', await deps.formKey()).update(`interaction:${uid}`).digest('base64url');
   const csrfValid = async (uid: string, token: string | undefined) => {
@@ -34,8 +34,6 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
     return given.length === expected.length && timingSafeEqual(given, expected);
   };
 
-  const html = (reply: FastifyReply, status: number, body: string) =>
-    reply.code(status).header('cache-control', 'no-store').header('x-frame-options', 'DENY').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'").type('text/html; charset=utf-8').send(body);
 
   async function details(request: FastifyRequest, reply: FastifyReply) {
     const provider = await deps.provider();
@@ -49,7 +47,7 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
   }
 
   const expired = (reply: FastifyReply) =>
-    html(reply, 400, errorPage('This sign-in has expired', { reason: 'The sign-in session was not found or has expired.' }));
+    sendPage(reply, 400, errorPage('This sign-in has expired', { reason: 'The sign-in session was not found or has expired.' }));
 
   scope.get('/oauth/interaction/:uid', async (request, reply) => {
     const found = await details(request, reply);
@@ -58,12 +56,12 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
     const uid = interaction.uid;
     const clientName = 'Boltz CLI';
     if (interaction.prompt.name === 'login') {
-      return html(reply, 200, signInPage({ action: `/oauth/interaction/${uid}/login`, csrf: await csrfFor(uid), clientName }));
+      return sendPage(reply, 200, signInPage({ action: `/oauth/interaction/${uid}/login`, csrf: await csrfFor(uid), clientName }));
     }
     const accountId = interaction.session?.accountId;
     const user = accountId ? await deps.storage.users.findById(accountId) : undefined;
     const scopes = String(interaction.params.scope ?? '').split(' ').filter(Boolean);
-    return html(
+    return sendPage(
       reply,
       200,
       consentPage({
@@ -84,14 +82,13 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
     const form = formOf(request);
     const uid = interaction.uid;
     const rerender = async (status: number, error: string) =>
-      html(reply, status, signInPage({ action: `/oauth/interaction/${uid}/login`, csrf: await csrfFor(uid), email: form.email, error, clientName: 'Boltz CLI' }));
+      sendPage(reply, status, signInPage({ action: `/oauth/interaction/${uid}/login`, csrf: await csrfFor(uid), email: form.email, error, clientName: 'Boltz CLI' }));
 
     if (!(await csrfValid(uid, form.csrf))) return rerender(403, 'The form expired. Please try again.');
     const email = (form.email ?? '').trim().toLowerCase();
-    const byIp = attempts.take(`ip:${request.ip}`);
-    const byEmail = attempts.take(`email:${email}`);
-    if (!byIp.allowed || !byEmail.allowed) {
-      reply.header('retry-after', Math.max(byIp.retryAfterSeconds, byEmail.retryAfterSeconds));
+    const wait = throttle.begin(request.ip, email);
+    if (wait !== undefined) {
+      reply.header('retry-after', wait);
       return rerender(429, 'Too many sign-in attempts. Wait a few minutes and try again.');
     }
     const user = email ? await deps.storage.users.findByEmail(email) : undefined;
@@ -99,6 +96,8 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
       request.log.info({ uid }, 'sign-in failed');
       return rerender(401, 'Incorrect email or password.');
     }
+    throttle.succeeded(request.ip, email);
+    if (user.disabled_at) return rerender(403, 'This account is disabled. Ask your administrator.');
     const returnTo = await provider.interactionResult(request.raw, reply.raw, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     return reply.redirect(returnTo, 303);
   });

@@ -1,7 +1,20 @@
+import type { FastifyReply } from 'fastify';
+
 /**
  * The server's web pages: plain HTML, no scripts, readable on a phone, usable with a keyboard
  * and a screen reader (labelled fields, one heading, visible focus).
  */
+/** Sends one of these pages, framed and scripted by nothing (they need neither). */
+export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .header('x-frame-options', 'DENY')
+    .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'")
+    .type('text/html; charset=utf-8')
+    .send(body);
+}
+
 export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

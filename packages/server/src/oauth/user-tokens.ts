@@ -4,7 +4,7 @@ import type { Storage } from '@boltz/storage';
 import type { UserPrincipal } from '../auth/principal.ts';
 import { forbidden, unauthorized } from '../errors.ts';
 import type { UserTokenAuthenticator } from '../plugins/authentication.ts';
-import { API_AUDIENCE } from './authorization-server.ts';
+import { API_AUDIENCE, API_SCOPE } from './authorization-server.ts';
 
 const GRANT_CACHE_MS = 2_000;
 
@@ -37,9 +37,19 @@ export class UserTokenVerifier implements UserTokenAuthenticator {
     if (typeof claims.sub !== 'string' || typeof claims.gid !== 'string' || !(await this.grantAlive(claims.gid))) {
       throw unauthorized('Access token has been revoked; sign in again');
     }
+    // RFC 6750 §3.1 insufficient_scope: the token is genuine but was not granted API access.
+    if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(API_SCOPE)) {
+      throw forbidden(`This access token lacks the ${API_SCOPE} scope; sign in again granting it`);
+    }
 
     const [user, memberships] = await Promise.all([this.storage.users.findById(claims.sub), this.storage.users.memberships(claims.sub)]);
     if (!user) throw unauthorized('The user of this access token no longer exists');
+    if (user.disabled_at) throw unauthorized('This account is disabled');
+    // A password reset, disabling or a removed membership ends earlier sign-ins at once.
+    if (user.tokens_revoked_at) {
+      const issuedAtMs = typeof claims.iat_ms === 'number' ? claims.iat_ms : (claims.iat ?? 0) * 1000;
+      if (issuedAtMs <= Date.parse(user.tokens_revoked_at)) throw unauthorized('Access token has been revoked; sign in again');
+    }
     const wanted = selectedOrganizationId ?? user.active_organization_id ?? memberships[0]?.organization_id;
     const membership = memberships.find((m) => m.organization_id === wanted);
     if (!membership) {

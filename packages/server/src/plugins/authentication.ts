@@ -4,6 +4,7 @@ import type { LastUsedTracker } from '../auth/last-used.ts';
 import { type Access, type Principal, isAdmin, principalId } from '../auth/principal.ts';
 import type { RateLimiter } from '../auth/rate-limiter.ts';
 import { forbidden, rateLimited, unauthorized } from '../errors.ts';
+import { notFoundError } from './error-handler.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -43,7 +44,9 @@ async function authenticate(request: FastifyRequest, deps: AuthenticationDeps): 
 
 /**
  * Order of checks (spec/API.md §2.3): authentication (401) → rate limit (429) → permission
- * (403); each route declares its `access` and nothing else re-checks it.
+ * (403); each route declares its `access` and nothing else re-checks it. This runs when the
+ * request arrives (`onRequest`), so a request is authenticated before its body is read: an
+ * unauthenticated or unknown-route request never has its body parsed.
  */
 export function installAuthentication(app: FastifyInstance, deps: AuthenticationDeps): void {
   app.decorateRequest('principal', null as never);
@@ -51,7 +54,8 @@ export function installAuthentication(app: FastifyInstance, deps: Authentication
     // `routeOptions` is a getter that builds a fresh object: read it once per request.
     const { config } = request.routeOptions;
     const url = config.url;
-    if (!url) return;
+    // An unknown route is answered here, before its body would be read and parsed.
+    if (!url) throw notFoundError(request);
     // Routes of the API namespace are authenticated unless they say otherwise.
     const access = config.access ?? (url.startsWith('/compute/') ? 'any' : 'public');
     if (access === 'public') return;

@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, type ErrorDetails } from '../errors.ts';
+import { cpuLimitError } from '../cpu/request-checks.ts';
+import type { RequestCpuPool } from '../cpu/request-cpu-pool.ts';
+import { badRequest, invalidRequest, type ErrorDetails } from '../errors.ts';
+import { MAX_JSON_DEPTH, type ParsedJson, nulPaths, parseJsonText } from './json-text.ts';
 
 /** `application/json`, with or without parameters such as `charset`. */
 function isJsonContentType(header: string | undefined): boolean {
@@ -20,48 +23,30 @@ function unexpectedBody(body: unknown) {
   } else {
     details.body = 'must be empty';
   }
-  return badRequest('This endpoint takes no request body', details);
+  return invalidRequest('This endpoint takes no request body', details);
 }
 
-const NUL = '\u0000';
-
-/** Input paths (`name`, `data_retention.value`, `allowed_ips[1]`) of strings holding U+0000. */
-function pathsWithNul(value: unknown, root: string, details: ErrorDetails): void {
-  // Iterative: a deeply nested body must not exhaust the stack.
-  const pending: Array<[unknown, string]> = [[value, root]];
-  while (pending.length) {
-    const [item, path] = pending.pop()!;
-    if (typeof item === 'string') {
-      if (item.includes(NUL)) details[path] = 'must not contain NUL (\\u0000) characters';
-    } else if (Array.isArray(item)) {
-      item.forEach((element, index) => pending.push([element, `${path}[${index}]`]));
-    } else if (item !== null && typeof item === 'object') {
-      for (const [key, element] of Object.entries(item)) pending.push([element, path ? `${path}.${key}` : key]);
-    }
-  }
-}
+const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
 
 /**
  * PostgreSQL cannot store or even compare text containing U+0000, so such input would fail
  * there as a 500 while SQLite accepted it: it is refused up front, alike on both dialects.
- * In a JSON body a NUL can only come from the `\u0000` escape, which makes the check cheap.
+ * A body's NUL paths are found when it is parsed (json-text.ts).
  */
-function refuseNul(request: FastifyRequest, rawBodyHasNulEscape: boolean): void {
-  const details: ErrorDetails = {};
-  pathsWithNul(request.params, '', details);
-  pathsWithNul(request.query, '', details);
-  if (rawBodyHasNulEscape) pathsWithNul(request.body, '', details);
-  const paths = Object.keys(details);
-  if (paths.length) throw badRequest(`${paths[0]} ${details[paths[0]]}`, details);
+function nulRefusal(paths: string[]) {
+  const details: ErrorDetails = Object.fromEntries(paths.map((path) => [path, NUL_MESSAGE]));
+  return invalidRequest(`${paths[0]} ${NUL_MESSAGE}`, details);
 }
 
-/** Requests whose JSON text holds a `\\u0000` escape: only their bodies need walking. */
-const bodiesWithNulEscape = new WeakSet<FastifyRequest>();
+function refuseNul(request: FastifyRequest): void {
+  const paths = [...nulPaths(request.params), ...nulPaths(request.query)];
+  if (paths.length > 0) throw nulRefusal(paths);
+}
 
 function checkApiRequest(request: FastifyRequest): void {
   // Only the API speaks JSON exclusively; other namespaces (OAuth forms) bring their own parsers.
   if (!request.routeOptions.url?.startsWith('/compute/')) return;
-  refuseNul(request, bodiesWithNulEscape.has(request));
+  refuseNul(request);
   if (request.body === undefined || request.body === '') return;
   if (!isJsonContentType(request.headers['content-type'])) throw badRequest('Content-Type must be application/json');
   if (!request.routeOptions.schema?.body) {
@@ -71,20 +56,41 @@ function checkApiRequest(request: FastifyRequest): void {
 }
 
 /**
+ * Bodies up to this size are parsed on the event loop (well under a millisecond); larger
+ * ones, which only routes taking inline files accept, are parsed in the request worker pool.
+ */
+const INLINE_PARSE_MAX_BYTES = 256 * 1024;
+
+const WHITESPACE_ONLY = /^\s*$/;
+
+/**
  * Request bodies are JSON (spec/API.md §1). Body-less POSTs arrive either with no Content-Type
  * or, from SDK ≥ 0.46.2, as `application/json` with an empty body: both mean "no body".
- * Anything else goes through Fastify's own JSON parser (prototype-poisoning safe).
+ * Bodies are limited per route (plugins/body-limits.ts) and in nesting depth, and are only
+ * read once the request has been authenticated (plugins/authentication.ts).
  */
-export function installJsonBodyParser(app: FastifyInstance, bodyLimit: number): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+export function installJsonBodyParser(app: FastifyInstance, requestCpu: RequestCpuPool): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') {
-      done(null, undefined);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    const finish = (parsed: ParsedJson) => {
+      if (parsed.ok) {
+        done(null, parsed.value);
+      } else if (parsed.reason === 'nul') {
+        done(nulRefusal(parsed.nulPaths), undefined);
+      } else if (parsed.reason === 'too_deep') {
+        const message = `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
+        done(invalidRequest(`body ${message}`, { body: message }), undefined);
+      } else {
+        done(badRequest('Request body is not valid JSON'), undefined);
+      }
+    };
+    if (body.length > INLINE_PARSE_MAX_BYTES) {
+      requestCpu.parseJson(body).then(finish, (error: unknown) => done(cpuLimitError(error, 'body') as Error, undefined));
       return;
     }
-    if ((body as string).includes('\\u0000')) bodiesWithNulEscape.add(request);
-    parseJson(request, body as string, done);
+    const text = body.toString('utf8');
+    if (WHITESPACE_ONLY.test(text)) done(null, undefined);
+    else finish(parseJsonText(text));
   });
   // A callback hook: an async one costs a promise on every request of the hot path.
   app.addHook('preValidation', (request, _reply, done) => {

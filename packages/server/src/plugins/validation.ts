@@ -2,7 +2,7 @@ import AjvModule, { type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseQueryString } from 'node:querystring';
-import { badRequest, type ErrorDetails } from '../errors.ts';
+import { invalidRequest, type ErrorDetails } from '../errors.ts';
 
 const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
@@ -92,7 +92,7 @@ export function validationFailure(errors: ErrorObject[], part: string) {
     details[path || part] ??= message;
   }
   const [firstPath, firstMessage] = Object.entries(details)[0];
-  return badRequest(`${firstPath} ${firstMessage}`, details);
+  return invalidRequest(`${firstPath} ${firstMessage}`, details);
 }
 
 /**

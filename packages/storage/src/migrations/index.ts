@@ -7,6 +7,7 @@ import * as m0005 from './0005_users_and_oauth.ts';
 import * as m0006 from './0006_binary_id_order.ts';
 import * as m0007 from './0007_usage_daily_cost.ts';
 import * as m0008 from './0008_pipeline_runs_and_results.ts';
+import * as m0009 from './0009_user_status_and_oauth_accounts.ts';
 
 /** Numbered and append-only; every migration must run on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_binary_id_order': m0006,
   '0007_usage_daily_cost': m0007,
   '0008_pipeline_runs_and_results': m0008,
+  '0009_user_status_and_oauth_accounts': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -93,7 +93,12 @@ export class JobStore {
       .where('kind', '=', kind)
       .where('id', '=', id);
     if (scope.workspaceId !== undefined) query = query.where('workspace_id', '=', scope.workspaceId);
+    if (scope.activeWorkspacesOnly) query = query.where('workspace_id', 'not in', this.archivedWorkspaces(scope));
     return query.executeTakeFirst() as Promise<JobRow | undefined>;
+  }
+
+  private archivedWorkspaces(scope: JobScope) {
+    return this.db.selectFrom('workspaces').select('id').where('organization_id', '=', scope.organizationId).where('archived_at', 'is not', null);
   }
 
   /** The runner's own re-read of a job it holds (no tenant scope: the lease is the authority). */
@@ -114,13 +119,14 @@ export class JobStore {
   }
 
   async list(scope: WorkspaceJobScope, kind: JobKind, page: CursorParams): Promise<CursorPage<JobSummaryRow>> {
-    const query = this.db
+    let query = this.db
       .selectFrom('jobs')
       .select(SUMMARY_COLUMNS)
       .where('organization_id', '=', scope.organizationId)
       .where('workspace_id', '=', scope.workspaceId)
       .where('mode', '=', scope.mode)
       .where('kind', '=', kind);
+    if (scope.activeWorkspacesOnly) query = query.where('workspace_id', 'not in', this.archivedWorkspaces(scope));
     return paginateById(query, 'id', page, 'newest_first') as Promise<CursorPage<JobSummaryRow>>;
   }
 

@@ -16,11 +16,14 @@ export class OauthModelStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async upsert(model: string, id: string, payload: Record<string, unknown>, expiresAt: number | null): Promise<void> {
+    // Interactions carry the account in their session; every other model as `accountId`.
+    const accountId = payload.accountId ?? (payload.session as { accountId?: unknown } | undefined)?.accountId;
     const row = {
       model,
       id,
       payload: JSON.stringify(payload),
       grant_id: typeof payload.grantId === 'string' ? payload.grantId : null,
+      account_id: typeof accountId === 'string' ? accountId : null,
       user_code: typeof payload.userCode === 'string' ? payload.userCode : null,
       uid: typeof payload.uid === 'string' ? payload.uid : null,
       expires_at: expiresAt,
@@ -33,6 +36,7 @@ export class OauthModelStore {
         oc.columns(['model', 'id']).doUpdateSet({
           payload: row.payload,
           grant_id: row.grant_id,
+          account_id: row.account_id,
           user_code: row.user_code,
           uid: row.uid,
           expires_at: row.expires_at,
@@ -69,9 +73,23 @@ export class OauthModelStore {
     return row && OauthModelStore.toRecord(row);
   }
 
-  /** `at` is in Unix seconds, as oidc-provider reports `consumed`. */
-  async consume(model: string, id: string, at: number): Promise<void> {
-    await this.db.updateTable('oauth_models').set({ consumed_at: at }).where('model', '=', model).where('id', '=', id).execute();
+  /**
+   * Marks a code or refresh token spent, in one statement that only an unspent row matches, so
+   * that of concurrent consumers (two refreshes racing with one token) exactly one succeeds on
+   * either dialect. Returns false, with the grant to revoke, when it was already spent.
+   * `at` is in Unix seconds, as oidc-provider reports `consumed`.
+   */
+  async consume(model: string, id: string, at: number): Promise<{ consumed: true } | { consumed: false; grantId: string | null }> {
+    const result = await this.db
+      .updateTable('oauth_models')
+      .set({ consumed_at: at })
+      .where('model', '=', model)
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return { consumed: true };
+    const row = await this.db.selectFrom('oauth_models').select('grant_id').where('model', '=', model).where('id', '=', id).executeTakeFirst();
+    return { consumed: false, grantId: row?.grant_id ?? null };
   }
 
   async destroy(model: string, id: string): Promise<void> {

@@ -23,7 +23,7 @@ describe('AdmeStartBody', () => {
 
   it('answers 129 molecules with the documented message', () => {
     assert.deepEqual(badRequest(body({ molecules: molecules(129) })), {
-      code: 'bad_request',
+      code: 'VALIDATION_ERROR',
       message: 'input.molecules must contain at most 128 items',
       details: { 'input.molecules': 'must contain at most 128 items' },
     });

@@ -29,7 +29,8 @@ export function fileInputOf(mediaTypes: readonly string[], options: TSchemaOptio
       Type.Object(
         {
           type: Type.Literal('base64'),
-          data: Type.String({ minLength: 1, description: 'Base64-encoded file contents', examples: ['ZGF0YV8xQ1JOCg=='] }),
+          // `contentEncoding` also gives the routes taking such fields their large body limit (plugins/body-limits.ts).
+          data: Type.String({ minLength: 1, contentEncoding: 'base64', description: 'Base64-encoded file contents', examples: ['ZGF0YV8xQ1JOCg=='] }),
           media_type: Type.Unsafe<string>({ type: 'string', enum: [...mediaTypes], description: `MIME type: ${mediaTypes.join(' or ')}`, examples: [mediaTypes[0]] }),
         },
         { additionalProperties: false, description: 'A file uploaded inline' },

@@ -6,7 +6,7 @@ import { countTokens, heavyAtomsPerCopy } from './tokens.ts';
 
 /**
  * The content rules of a structure-and-binding input that its schema cannot express
- * (spec/API.md §8.1; 422 `validation_error`). Every problem is reported, keyed by input path
+ * (spec/API.md §8.1; 422 `VALIDATION_ERROR`). Every problem is reported, keyed by input path
  * (`input.entities[1].chain_ids[0]`), with a message that says what to change. An empty result
  * means the input is valid.
  *

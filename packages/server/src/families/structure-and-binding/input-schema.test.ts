@@ -28,7 +28,7 @@ function withInput(change: (input: any) => void, example: object = proteaseWithI
 function assertRejected(body: unknown, path: string, text: string): void {
   const answer = badRequest(body);
   assert.ok(answer, 'expected a 400');
-  assert.equal(answer.code, 'bad_request');
+  assert.equal(answer.code, 'VALIDATION_ERROR');
   assert.equal(answer.message, `${path} ${text}`);
   assert.equal(answer.details?.[path], text);
 }

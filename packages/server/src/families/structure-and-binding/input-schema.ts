@@ -5,14 +5,20 @@ import { IdempotencyKey, WorkspaceId } from '../common/start-fields.ts';
 
 /**
  * Request schema of a structure-and-binding prediction (spec/API.md §8, §8.1; field names as in
- * the official SDK). The schema holds the shape and the documented limits (→ 400 `bad_request`);
+ * the official SDK). The schema holds the shape and the documented limits (→ 400 `VALIDATION_ERROR`);
  * rules that relate fields to each other — chain references, residue ranges, letters, SMILES,
- * MSA and binding rules — are in check-input.ts (→ 422 `validation_error`). Every object is
+ * MSA and binding rules — are in check-input.ts (→ 422 `VALIDATION_ERROR`). Every object is
  * closed (`additionalProperties: false`), so a misspelt field is reported instead of ignored.
  */
 
 export const MAX_SAMPLES = 10;
 export const MAX_TEMPLATES = 4;
+/**
+ * Our cap on entities per request (the spec names none): far more distinct molecules than any
+ * complex the engines can fold within MAX_STRUCTURE_TOKENS, and a bound on the per-entity work
+ * (checks, file inputs) one request can ask for.
+ */
+export const MAX_ENTITIES = 256;
 
 const closed = { additionalProperties: false } as const;
 
@@ -262,7 +268,7 @@ const Template = Type.Object(
 
 export const StructureAndBindingInput = Type.Object(
   {
-    entities: Type.Array(Entity, { minItems: 1, description: 'The molecules of the complex; order sets chain assignment; chain IDs unique across the request' }),
+    entities: Type.Array(Entity, { minItems: 1, maxItems: MAX_ENTITIES, description: `The molecules of the complex (1–${MAX_ENTITIES}); order sets chain assignment; chain IDs unique across the request` }),
     binding: Type.Optional(Binding),
     bonds: Type.Optional(Type.Array(Bond, { description: 'Request-level covalent bonds, e.g. a glycan attached to an asparagine' })),
     constraints: Type.Optional(Type.Array(Constraint, { description: 'Pocket and contact constraints' })),

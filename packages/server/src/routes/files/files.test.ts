@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Server, createServer } from 'node:http';
+import { type Server, createServer, request as httpRequest } from 'node:http';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { APIError } from 'boltz-api';
@@ -28,8 +28,20 @@ function rejectsWith(status: number, path?: string) {
 }
 
 /** A little web server on loopback, standing in for a lab's file server. */
-async function fileServer(): Promise<{ server: Server; url: string }> {
+async function fileServer(): Promise<{ server: Server; url: string; fetches: { count: number; concurrent: number; maxConcurrent: number } }> {
+  const fetches = { count: 0, concurrent: 0, maxConcurrent: 0 };
   const server = createServer((request, response) => {
+    // `/msa/<sequence>.a3m`: that sequence's single-sequence A3M, answered after 50 ms.
+    const sequence = /^\/msa\/([A-Z]+)\.a3m$/.exec(request.url ?? '')?.[1];
+    if (sequence) {
+      fetches.count++;
+      fetches.maxConcurrent = Math.max(fetches.maxConcurrent, ++fetches.concurrent);
+      setTimeout(() => {
+        fetches.concurrent--;
+        response.end(`>query\n${sequence}\n`);
+      }, 50);
+      return;
+    }
     if (request.url === '/msa.a3m') return void response.end(A3M);
     if (request.url === '/moved.a3m') return void response.writeHead(302, { location: '/msa.a3m' }).end();
     if (request.url === '/big.a3m') return void response.end(`>query\n${'A'.repeat(5000)}\n`);
@@ -38,13 +50,13 @@ async function fileServer(): Promise<{ server: Server; url: string }> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address() as { port: number };
-  return { server, url: `http://127.0.0.1:${address.port}` };
+  return { server, url: `http://127.0.0.1:${address.port}`, fetches };
 }
 
 describe('files: presigned downloads and file inputs', () => {
   let server: TestServer;
   let key: string;
-  let lab: { server: Server; url: string };
+  let lab: Awaited<ReturnType<typeof fileServer>>;
 
   before(async () => {
     server = await startTestServer({ BOLTZ_TEST_TIMING: 'instant' });
@@ -196,4 +208,82 @@ describe('files: presigned downloads and file inputs', () => {
       await permissive.close();
     }
   });
+
+  it('limits what one job makes the server fetch: URL inputs per job, bytes per job, four fetches at a time', async () => {
+    const sequences = Array.from({ length: 7 }, (_, i) => CRAMBIN.slice(0, 40 + i));
+    const a3mBytes = sequences.slice(0, 6).map((sequence) => `>query\n${sequence}\n`.length);
+    const limited = await startTestServer({
+      BOLTZ_TEST_TIMING: 'instant',
+      BOLTZ_ALLOW_PRIVATE_URLS: 'true',
+      BOLTZ_INPUT_URLS_MAX: '6',
+      BOLTZ_INPUT_FETCH_TOTAL_MAX_BYTES: String(a3mBytes.reduce((sum, n) => sum + n, 0)),
+    });
+    const inputOf = (count: number) => ({
+      entities: sequences.slice(0, count).map((value, i) => ({
+        type: 'protein' as const,
+        chain_ids: [String.fromCharCode(65 + i)],
+        value,
+        msa: { type: 'custom' as const, format: 'a3m' as const, source: { type: 'url' as const, url: `${lab.url}/msa/${value}.a3m` } },
+      })),
+    });
+    try {
+      const client = limited.client(limited.testAdminKey);
+      const before = { ...lab.fetches };
+      // One URL input over the limit: refused before anything is fetched.
+      await assert.rejects(client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: inputOf(7) }), (error) => {
+        rejectsWith(422, 'input.entities[6].msa')(error);
+        assert.match((error as any).error.details['input.entities[6].msa'], /at most 6 URL inputs/);
+        return true;
+      });
+      assert.equal(lab.fetches.count, before.count);
+      // Six fit, fetched at most four at a time, and their bytes exactly fill the job's budget.
+      lab.fetches.maxConcurrent = 0;
+      const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: inputOf(6) });
+      assert.equal(lab.fetches.count, before.count + 6);
+      assert.equal(lab.fetches.maxConcurrent, 4);
+      assert.equal((await waitUntilDone(client, 'structureAndBinding', started.id)).status, 'succeeded');
+    } finally {
+      await limited.close();
+    }
+    // One byte less for the job: the fetch that crosses it fails the start.
+    const tight = await startTestServer({
+      BOLTZ_ALLOW_PRIVATE_URLS: 'true',
+      BOLTZ_INPUT_FETCH_TOTAL_MAX_BYTES: String(a3mBytes.reduce((sum, n) => sum + n, 0) - 1),
+    });
+    try {
+      const empty = await snapshotDatabase(tight.storage);
+      await assert.rejects(tight.client(tight.testAdminKey).predictions.structureAndBinding.start({ model: 'boltz-2.1', input: inputOf(6) }), (error) => {
+        rejectsWith(422)(error);
+        assert.match(JSON.stringify((error as any).error.details), /URL inputs together exceed \d+ bytes/);
+        return true;
+      });
+      assert.equal(await snapshotDatabase(tight.storage), empty);
+    } finally {
+      await tight.close();
+    }
+  });
+
+  it("points presigned URLs at the server's own origin, never at a Host header the client wrote", async () => {
+    const client = server.client(key);
+    const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: STRUCTURE_INPUT });
+    await waitUntilDone(client, 'structureAndBinding', started.id);
+    // fetch() cannot send a Host header of its own choosing; node:http can.
+    const forged = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${server.baseURL}/compute/v1/predictions/structure-and-binding/${started.id}`, {
+        headers: { 'x-api-key': key, host: 'attacker.example', 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' },
+      });
+      request.on('response', async (response) => {
+        let body = '';
+        for await (const chunk of response) body += chunk;
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    assert.equal(forged.status, 200, forged.body);
+    const urls = fileObjects(JSON.parse(forged.body).output).map((file) => new URL(file.url).origin);
+    assert.ok(urls.length > 0);
+    for (const origin of urls) assert.equal(origin, server.baseURL);
+  });
 });
+

@@ -1,4 +1,4 @@
-import { badRequest } from '../../errors.ts';
+import { invalidRequest } from '../../errors.ts';
 import type { PipelineFamily } from '../../families/family.ts';
 import { CursorPage, errorResponses } from '../../schemas/common.ts';
 import type { App } from '../../services.ts';
@@ -31,12 +31,12 @@ export function listResultsRoute(family: PipelineFamily) {
         const { workspace_id, ids: idList, ...page } = request.query;
         const ids = idList?.split(',').map((id) => id.trim()).filter((id) => id !== '');
         if (ids && ids.length > MAX_RESULT_IDS) {
-          throw badRequest(`ids must list at most ${MAX_RESULT_IDS} result ids`, { ids: `must list at most ${MAX_RESULT_IDS} ids (got ${ids.length})` });
+          throw invalidRequest(`ids must list at most ${MAX_RESULT_IDS} result ids`, { ids: `must list at most ${MAX_RESULT_IDS} ids (got ${ids.length})` });
         }
         const job = await findJob(app.services, request.principal, family, request.params.id, workspace_id);
         if (job.data_deleted_at !== null) return EMPTY_PAGE;
         const results = await app.services.storage.results.page(job.id, { ...page, ids });
-        return { ...results, data: resultsResponse(app.services, request, results.data) };
+        return { ...results, data: resultsResponse(app.services, results.data) };
       },
     );
 }

@@ -26,7 +26,7 @@ export function resumeRoute(family: PipelineFamily) {
       },
       async (request) => {
         const job = await findJob(app.services, request.principal, family, request.params.id);
-        return jobResponse(app.services, request, family, await resumeRun(app.services, family, job));
+        return jobResponse(app.services, family, await resumeRun(app.services, family, job));
       },
     );
 }

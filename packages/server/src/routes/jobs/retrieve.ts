@@ -22,7 +22,7 @@ export function retrieveRoute(family: Family) {
       },
       async (request) => {
         const row = await findJob(app.services, request.principal, family, request.params.id, request.query.workspace_id);
-        return jobResponse(app.services, request, family, row);
+        return jobResponse(app.services, family, row);
       },
     );
 }

@@ -21,7 +21,7 @@ export function startRoute(family: Family) {
       },
       async (request) => {
         const row = await startJob(app.services, family, request.principal, request.body as StartBody);
-        return jobResponse(app.services, request, family, row);
+        return jobResponse(app.services, family, row);
       },
     );
 }

@@ -25,7 +25,7 @@ export function stopRoute(family: PipelineFamily) {
       },
       async (request) => {
         const job = await findJob(app.services, request.principal, family, request.params.id);
-        return jobResponse(app.services, request, family, await stopRun(app.services, family, job));
+        return jobResponse(app.services, family, await stopRun(app.services, family, job));
       },
     );
 }

@@ -1,7 +1,7 @@
 import { ID_PREFIXES, displayPrefix, generateApiKey, hashApiKey, newId } from '@boltz/shared';
 import { Type } from 'typebox';
 import { isValidAllowedIp } from '../../../auth/ip-allow-list.ts';
-import { badRequest, workspaceArchived, type ErrorDetails } from '../../../errors.ts';
+import { invalidRequest, workspaceArchived, type ErrorDetails } from '../../../errors.ts';
 import { toApiKey } from '../../../resources/api-key.ts';
 import { ApiKey } from '../../../schemas/api-key.ts';
 import { errorResponses } from '../../../schemas/common.ts';
@@ -32,7 +32,7 @@ function checkAllowedIps(allowedIps: string[]): void {
     if (!isValidAllowedIp(ip)) details[`allowed_ips[${index}]`] = 'must be an IPv4 or IPv6 address (or CIDR range)';
   });
   const paths = Object.keys(details);
-  if (paths.length) throw badRequest(`${paths[0]} ${details[paths[0]]}`, details);
+  if (paths.length) throw invalidRequest(`${paths[0]} ${details[paths[0]]}`, details);
 }
 
 export default function createApiKey(app: App) {

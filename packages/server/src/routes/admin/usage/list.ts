@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { windowStart, type UsageGroup } from '@boltz/storage';
 import { type Application, APPLICATIONS } from '../../../billing/prices.ts';
-import { badRequest } from '../../../errors.ts';
+import { invalidRequest } from '../../../errors.ts';
 import { errorResponses, Nullable } from '../../../schemas/common.ts';
 import type { App } from '../../../services.ts';
 import { decodeCursor, encodeCursor, type CursorBinding } from './usage-cursor.ts';
@@ -65,11 +65,11 @@ function splitCommaLists(query: Record<string, unknown>): void {
 /** §5.3: ending after starting, within 31 days for HOUR windows and 365 days for DAY windows. */
 function checkedRange(startingAt: string, endingAt: string, windowSize: keyof typeof WINDOW): { startingAt: Date; endingAt: Date } {
   const range = { startingAt: new Date(startingAt), endingAt: new Date(endingAt) };
-  if (range.endingAt <= range.startingAt) throw badRequest('ending_at must be after starting_at', { ending_at: 'must be after starting_at' });
+  if (range.endingAt <= range.startingAt) throw invalidRequest('ending_at must be after starting_at', { ending_at: 'must be after starting_at' });
   const { maxRangeDays } = WINDOW[windowSize];
   if (range.endingAt.getTime() - range.startingAt.getTime() > maxRangeDays * DAY_MS) {
     const message = `must be at most ${maxRangeDays} days after starting_at when window_size is ${windowSize}`;
-    throw badRequest(`ending_at ${message}`, { ending_at: message });
+    throw invalidRequest(`ending_at ${message}`, { ending_at: message });
   }
   return range;
 }

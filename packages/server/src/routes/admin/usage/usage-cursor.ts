@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Storage } from '@boltz/storage';
-import { badRequest } from '../../../errors.ts';
+import { invalidRequest } from '../../../errors.ts';
 
 /**
  * The opaque `page` of GET /admin/usage (spec/API.md §4.2): the key of the last bucket returned,
@@ -56,7 +56,7 @@ export async function encodeCursor(storage: Storage, lastKey: string[], binding:
 
 /** The bucket key a page continues after; 400 on anything this server did not sign for this query. */
 export async function decodeCursor(storage: Storage, page: string, binding: CursorBinding): Promise<string[]> {
-  const invalid = () => badRequest('page is not a page token of this query', { page: 'is invalid or belongs to another query' });
+  const invalid = () => invalidRequest('page is not a page token of this query', { page: 'is invalid or belongs to another query' });
   const [payload, mac, ...rest] = page.split('.');
   if (!payload || !mac || rest.length > 0) throw invalid();
   const expected = signature(await cursorKey(storage), payload, binding);

@@ -174,7 +174,7 @@ describe('admin.usage.list', () => {
       const error = await server.client(server.liveAdminKey).admin.usage.list({ ...params, page }).catch((e) => e);
       assert.ok(error instanceof BadRequestError, `page ${page}: ${error}`);
       const body = error.error as { code: string; details: Record<string, string> };
-      assert.equal(body.code, 'bad_request');
+      assert.equal(body.code, 'VALIDATION_ERROR');
       assert.ok(body.details.page);
     }
     const otherQuery = await server.client(server.liveAdminKey).admin.usage.list({ ...params, 'applications[]': 'adme', page: next_page }).catch((e) => e);
@@ -206,7 +206,7 @@ describe('admin.usage.list', () => {
     for (const [query, field] of cases) {
       const response = await rawRequest(server, 'GET', `/compute/v1/admin/usage?${new URLSearchParams(query)}`, { apiKey: server.liveAdminKey });
       assert.equal(response.status, 400, `${JSON.stringify(query)}: ${response.text}`);
-      assert.equal(response.body.code, 'bad_request');
+      assert.equal(response.body.code, 'VALIDATION_ERROR');
       assert.ok(response.body.details?.[field], `${JSON.stringify(query)} should name ${field}: ${response.text}`);
     }
     // The limits themselves are allowed.

@@ -62,7 +62,7 @@ describe('admin.workspaces through the official SDK', () => {
       }
       for (const retention of [{ unit: 'days', value: 15 }, { unit: 'hours', value: 337 }] as const) {
         const before = await countWorkspaces();
-        const error = await expectSdkError(admin.admin.workspaces.create({ data_retention: retention }), BadRequestError, 'bad_request');
+        const error = await expectSdkError(admin.admin.workspaces.create({ data_retention: retention }), BadRequestError, 'VALIDATION_ERROR');
         assert.equal(error.status, 400);
         assert.ok(error.error.details?.['data_retention.value'], JSON.stringify(error.error));
         assert.equal(await countWorkspaces(), before, 'nothing is created on a failed request');
@@ -170,7 +170,7 @@ describe('admin.workspaces through the official SDK', () => {
       const error = await expectSdkError(
         admin.admin.workspaces.update(created.id, { name: 'Renamed', data_retention: { unit: 'days', value: 15 } }),
         BadRequestError,
-        'bad_request',
+        'VALIDATION_ERROR',
       );
       assert.ok(error.error.details?.['data_retention.value']);
       assert.deepEqual(await admin.admin.workspaces.retrieve(created.id), created);
@@ -317,7 +317,7 @@ describe('admin.workspaces through the official SDK', () => {
       const error = await expectSdkError(
         admin.admin.workspaces.setSpendingLimit(workspace.id, { type: 'lifetime', limit: { amount: 1199, currency: 'MILLI_USD' } }),
         UnprocessableEntityError,
-        'validation_error',
+        'VALIDATION_ERROR',
       );
       assert.equal(error.status, 422);
       assert.ok(error.error.details?.['limit.amount'], JSON.stringify(error.error));

@@ -167,7 +167,7 @@ describe('predictions.structureAndBinding through the official SDK', () => {
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 
-  it('semantic problems answer 422 validation_error keyed by input path, and nothing is created', async () => {
+  it('semantic problems answer 422 VALIDATION_ERROR keyed by input path, and nothing is created', async () => {
     const client = server.client(testKey);
     await allJobsFinished(server);
     const before = await snapshotDatabase(server.storage);
@@ -187,7 +187,7 @@ describe('predictions.structureAndBinding through the official SDK', () => {
           assert.ok(error instanceof APIError);
           assert.equal(error.status, 422);
           const body = error.error as { code: string; details: Record<string, string> };
-          assert.equal(body.code, 'validation_error');
+          assert.equal(body.code, 'VALIDATION_ERROR');
           assert.ok(Object.keys(body.details).every((path) => path.startsWith('input.entities[')), JSON.stringify(body.details));
           return true;
         });

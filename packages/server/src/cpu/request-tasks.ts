@@ -1,0 +1,85 @@
+import { loadChemistry } from '@boltz/chemistry';
+import type { JobKind } from '@boltz/shared';
+import type { PriceTable, Quote } from '../billing/prices.ts';
+import type { ErrorDetails } from '../errors.ts';
+import { decodeBase64File, type DecodedFile } from '../files/base64-file.ts';
+import { sniffMediaType } from '../files/media-types.ts';
+import { familyOf } from '../families/registry.ts';
+import { type ParsedJson, parseJsonText } from '../plugins/json-text.ts';
+
+/**
+ * The request path's CPU work, run in the worker threads of request-cpu-pool.ts (this file is
+ * the pool's worker module; each export is one task). Every task first stamps the time it
+ * started into its shared `clock`, so that the pool measures a task's time limit from when
+ * it began running rather than from when it was queued.
+ */
+export interface TimedTask {
+  /** One Float64 on a SharedArrayBuffer: 0 until the task starts, then Date.now(). */
+  clock: Float64Array;
+}
+
+export interface ParseJsonTask extends TimedTask {
+  bytes: Uint8Array;
+}
+
+export interface CheckAndQuoteTask extends TimedTask {
+  kind: JobKind;
+  input: unknown;
+  /** The request's decoded file inputs (templates, structures) by input path. */
+  files: Array<{ path: string; data: Uint8Array; mediaType: string }>;
+  prices: PriceTable;
+}
+
+export interface DecodeFileTask extends TimedTask {
+  data: string;
+  mediaType: string;
+  maxBytes: number;
+}
+
+export interface SniffFileTask extends TimedTask {
+  bytes: Uint8Array;
+  allowedMediaTypes: string[];
+}
+
+export type CheckAndQuoteResult = { ok: true; quote: Quote } | { ok: false; details: ErrorDetails };
+
+// Loaded while the worker waits for its first task rather than during it.
+void loadChemistry();
+
+/** Resolves once this worker can check inputs: its modules and RDKit are loaded. */
+export async function warmUp(): Promise<void> {
+  await loadChemistry();
+}
+
+function start(task: TimedTask): void {
+  task.clock[0] = Date.now();
+}
+
+export function parseJsonBody(task: ParseJsonTask): ParsedJson {
+  start(task);
+  return parseJsonText(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength).toString('utf8'));
+}
+
+/** A family's semantic checks and price (spec/API.md §7.4): RDKit parses every SMILES here. */
+export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQuoteResult> {
+  // RDKit's start-up is the worker's, not the input's: the clock starts once it is loaded.
+  const chemistry = await loadChemistry();
+  start(task);
+  const family = familyOf(task.kind);
+  const files = new Map(task.files.map((file) => [file.path, { data: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), mediaType: file.mediaType }]));
+  const details = family.checkInput(task.input as never, chemistry, files);
+  if (Object.keys(details).length > 0) return { ok: false, details };
+  return { ok: true, quote: family.quote(task.prices, task.input as never, chemistry, files) };
+}
+
+/** A base64 file input (spec/API.md §7.6): decoded, size-checked and sniffed. */
+export function decodeFile(task: DecodeFileTask): DecodedFile {
+  start(task);
+  return decodeBase64File(task.data, task.mediaType, task.maxBytes);
+}
+
+/** The media type a fetched file has among those allowed; undefined when none. */
+export function sniffFile(task: SniffFileTask): string | undefined {
+  start(task);
+  return sniffMediaType(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.allowedMediaTypes);
+}
