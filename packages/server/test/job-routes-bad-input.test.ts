@@ -25,6 +25,8 @@ interface BadRequest {
 const V1 = '/compute/v1';
 const MALFORMED_JSON = ['{', '{"num_proteins":', "{'input': 1}", '{"a": NaN}', '{"a": 1}}', '{"__proto__": {"polluted": true}}'];
 const NOT_AN_OBJECT = ['[]', '"text"', '42', 'null'];
+/** Schema and limit violations (spec/API.md §3.1); `bad_request` is for bodies that are not JSON or not JSON at all. */
+const INVALID = 'VALIDATION_ERROR';
 
 function operationsOf(family: Family): readonly PipelineOperation[] {
   return family.type === 'prediction' ? ['start', 'estimate-cost', 'list', 'retrieve', 'delete-data'] : family.operations;
@@ -40,9 +42,10 @@ function bodyCases(family: Family, operation: 'start' | 'estimate-cost'): BadReq
   const path = operation === 'start' ? `${V1}/${family.path}` : `${V1}/${family.path}/estimate-cost`;
   const name = `${family.sdkResource}.${operation}`;
   const valid = family.example;
-  const send = (label: string, body: unknown, detail?: string): BadRequest => ({ name: `${name}: ${label}`, method: 'POST', path, body: JSON.stringify(body), status: 400, code: 'bad_request', detail });
+  const send = (label: string, body: unknown, detail?: string): BadRequest => ({ name: `${name}: ${label}`, method: 'POST', path, body: JSON.stringify(body), status: 400, code: INVALID, detail });
+  const notJson = { code: 'bad_request' };
   return [
-    ...MALFORMED_JSON.map((body) => ({ ...send(`malformed JSON ${body}`, null), body })),
+    ...MALFORMED_JSON.map((body) => ({ ...send(`malformed JSON ${body}`, null), ...notJson, body })),
     ...NOT_AN_OBJECT.map((body) => ({ ...send(`body ${body}`, null), body })),
     send('unknown field', { ...valid, unexpected: 1 }, 'unexpected'),
     send('empty idempotency_key', { ...valid, idempotency_key: '' }, 'idempotency_key'),
@@ -54,8 +57,8 @@ function bodyCases(family: Family, operation: 'start' | 'estimate-cost'): BadReq
       const { [field]: _, ...rest } = valid;
       return send(`${field} missing`, rest, field);
     }),
-    { ...send('text/plain body', valid), contentType: 'text/plain' },
-    { ...send('no Content-Type', valid), contentType: null },
+    { ...send('text/plain body', valid), ...notJson, contentType: 'text/plain' },
+    { ...send('no Content-Type', valid), ...notJson, contentType: null },
   ];
 }
 
@@ -70,23 +73,23 @@ function idCases(family: Family, operation: PipelineOperation): BadRequest[] {
     { ...at('{other}'), name: `${name}: id of another family's job`, status: 404, code: 'not_found' },
     { ...at('..%2F..%2Fetc%2Fpasswd'), name: `${name}: path traversal id`, status: 404, code: 'not_found' },
     { ...at('%zz'), name: `${name}: undecodable id`, status: 400, code: 'bad_request' },
-    { ...at('x%00'), name: `${name}: id with a NUL character`, status: 400, code: 'bad_request', detail: 'id' },
+    { ...at('x%00'), name: `${name}: id with a NUL character`, status: 400, code: INVALID, detail: 'id' },
     { ...at('i'.repeat(300)), name: `${name}: 300-character id`, status: 400, code: 'bad_request' },
   ];
   if (method === 'POST') {
     // Body-less POSTs take no body: any content is refused rather than silently ignored (§1).
     cases.push(
-      { ...at('{job}'), name: `${name}: unknown field in the body`, body: '{"force": true}', status: 400, code: 'bad_request', detail: 'force' },
+      { ...at('{job}'), name: `${name}: unknown field in the body`, body: '{"force": true}', status: 400, code: INVALID, detail: 'force' },
       { ...at('{job}'), name: `${name}: malformed JSON body`, body: '{', status: 400, code: 'bad_request' },
       { ...at('{job}'), name: `${name}: text body`, body: 'please', contentType: 'text/plain', status: 400, code: 'bad_request' },
     );
   }
   if (operation === 'list-results') {
     const results = `${V1}/${family.path}/{job}/results`;
-    for (const limit of ['0', '1001', 'abc', '-1', '1.5']) cases.push({ name: `${name}: limit=${limit}`, method: 'GET', path: `${results}?limit=${limit}`, status: 400, code: 'bad_request', detail: 'limit' });
+    for (const limit of ['0', '1001', 'abc', '-1', '1.5']) cases.push({ name: `${name}: limit=${limit}`, method: 'GET', path: `${results}?limit=${limit}`, status: 400, code: INVALID, detail: 'limit' });
     cases.push(
-      { name: `${name}: 201 ids`, method: 'GET', path: `${results}?ids=${Array.from({ length: 201 }, (_, i) => `pres_${i}`).join(',')}`, status: 400, code: 'bad_request', detail: 'ids' },
-      { name: `${name}: unknown parameter`, method: 'GET', path: `${results}?sort=desc`, status: 400, code: 'bad_request', detail: 'sort' },
+      { name: `${name}: 201 ids`, method: 'GET', path: `${results}?ids=${Array.from({ length: 201 }, (_, i) => `pres_${i}`).join(',')}`, status: 400, code: INVALID, detail: 'ids' },
+      { name: `${name}: unknown parameter`, method: 'GET', path: `${results}?sort=desc`, status: 400, code: INVALID, detail: 'sort' },
     );
   }
   return cases;
@@ -96,9 +99,9 @@ function listCases(family: Family): BadRequest[] {
   const path = `${V1}/${family.path}`;
   const name = `${family.sdkResource}.list`;
   return [
-    ...['0', '101', 'abc'].map((limit) => ({ name: `${name}: limit=${limit}`, method: 'GET', path: `${path}?limit=${limit}`, status: 400, code: 'bad_request', detail: 'limit' })),
-    { name: `${name}: unknown parameter`, method: 'GET', path: `${path}?sort=asc`, status: 400, code: 'bad_request', detail: 'sort' },
-    { name: `${name}: workspace_id with a NUL character`, method: 'GET', path: `${path}?workspace_id=a%00b`, status: 400, code: 'bad_request', detail: 'workspace_id' },
+    ...['0', '101', 'abc'].map((limit) => ({ name: `${name}: limit=${limit}`, method: 'GET', path: `${path}?limit=${limit}`, status: 400, code: INVALID, detail: 'limit' })),
+    { name: `${name}: unknown parameter`, method: 'GET', path: `${path}?sort=asc`, status: 400, code: INVALID, detail: 'sort' },
+    { name: `${name}: workspace_id with a NUL character`, method: 'GET', path: `${path}?workspace_id=a%00b`, status: 400, code: INVALID, detail: 'workspace_id' },
   ];
 }
 
@@ -131,8 +134,8 @@ const CASES: BadRequest[] = [
     ...missingOperationCases(family),
   ]),
   { name: 'share links are not part of this contract', method: 'GET', path: `${V1}/share-links`, status: 404, code: 'not_found' },
-  { name: 'protein.design.listCuratedSpecifications: unknown type', method: 'GET', path: `${V1}/protein/design/curated-specifications?type=camelid`, status: 400, code: 'bad_request', detail: 'type' },
-  { name: 'protein.design.listCuratedSpecifications: type missing', method: 'GET', path: `${V1}/protein/design/curated-specifications`, status: 400, code: 'bad_request', detail: 'type' },
+  { name: 'protein.design.listCuratedSpecifications: unknown type', method: 'GET', path: `${V1}/protein/design/curated-specifications?type=camelid`, status: 400, code: INVALID, detail: 'type' },
+  { name: 'protein.design.listCuratedSpecifications: type missing', method: 'GET', path: `${V1}/protein/design/curated-specifications`, status: 400, code: INVALID, detail: 'type' },
 ];
 
 describe('bad input to the job routes', () => {
