@@ -389,10 +389,13 @@ class ProteinFolder {
     for (let unitStart = start; unitStart < this.n; unitStart += TAIL_UNIT) {
       const unitEnd = Math.min(this.n, unitStart + TAIL_UNIT);
       let best: { frames: Frame[]; score: number; psi: number } | undefined;
-      for (let t = 0; t < TAIL_TRIALS; t++) {
+      // The first pass keeps the ψ the residue before the unit already has; when no trial fits
+      // (a short unit right after an element can be boxed in by that ψ alone), the second pass
+      // samples it too — its carbonyl O is only placed with this unit, so it is still free.
+      for (let t = 0; t < 2 * TAIL_TRIALS && !(best && t >= TAIL_TRIALS); t++) {
         const frames: Frame[] = [];
         let frame = previous;
-        let psi = previousPsi;
+        let psi = t < TAIL_TRIALS ? previousPsi : loopTorsions(this.names[Math.max(0, unitStart - 1)], this.random, this.names[unitStart])[1];
         for (let i = unitStart; i < unitEnd; i++) {
           const [phi, nextPsi] = loopTorsions(this.names[i], this.random, this.names[i + 1]);
           frame = frame ? nextFrame(frame, psi, this.names[i] === 'PRO' ? -65 : phi) : FIRST;
