@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import { type DatabaseIntrospector, type DatabaseMetadata, Kysely, Migrator, PostgresAdapter, PostgresDialect, type SchemaMetadata, SqliteDialect, type SqliteDatabase, type TableMetadata, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -36,7 +36,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
   if (options.url !== ':memory:') mkdirSync(dirname(options.url), { recursive: true });
@@ -49,6 +49,37 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely's PostgreSQL introspector (which its Migrator uses to find its bookkeeping tables)
+ * reads every schema of the database through `has_schema_privilege(name)`, which fails with
+ * "schema … does not exist" when another schema is dropped during the scan — other test files'
+ * schemas, other deployments sharing the database. Ours looks at the current schema only and
+ * calls no function on other schemas' names. It lists tables and views without columns: the
+ * migrator needs names, and nothing here reads columns through introspection.
+ */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    const introspector: DatabaseIntrospector = {
+      async getSchemas(): Promise<SchemaMetadata[]> {
+        const { rows } = await sql<{ name: string }>`select current_schema() as name`.execute(db);
+        return rows;
+      },
+      async getTables(): Promise<TableMetadata[]> {
+        const { rows } = await sql<{ name: string; schema: string; kind: string }>`
+          select c.relname as name, n.nspname as schema, c.relkind as kind
+          from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+          order by c.relname`.execute(db);
+        return rows.map(({ name, schema, kind }) => ({ name, schema, isView: kind === 'v', columns: [] }));
+      },
+      async getMetadata(): Promise<DatabaseMetadata> {
+        return { tables: await introspector.getTables() };
+      },
+    };
+    return introspector;
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 256;
