@@ -21,12 +21,13 @@ export function cpuLimitError(error: unknown, subject: string): unknown {
 /**
  * Validation and quote shared by `start` and `estimate-cost` (spec/API.md §7.4), in the
  * request worker pool: RDKit can take seconds on one SMILES, and a structure file megabytes of
- * parsing, which must not stall the loop. The decoded file inputs are copied to the worker.
+ * parsing, which must not stall the loop. The decoded file inputs are shared with the worker.
  */
 export async function checkAndQuoteInWorker(services: Pick<Services, 'requestCpu' | 'config'>, family: Family, input: unknown, files: readonly ReceivedInputFile[]): Promise<Quote> {
   let result;
   try {
-    const decoded = files.map((file) => ({ path: file.path, data: new Uint8Array(file.data), mediaType: file.mediaType }));
+    // Fetched and decoded inputs live in shared memory (../files/shared-bytes.ts): handed over, not copied.
+    const decoded = files.map((file) => ({ path: file.path, data: file.data, mediaType: file.mediaType }));
     result = await services.requestCpu.checkAndQuote(family.kind, input, decoded, services.config.prices);
   } catch (error) {
     throw cpuLimitError(error, 'input');

@@ -3,6 +3,7 @@ import type { JobKind } from '@boltz/shared';
 import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ParsedJson } from '../plugins/json-text.ts';
 import type { DecodedFile } from '../files/base64-file.ts';
+import { bufferOf } from '../files/shared-bytes.ts';
 import type { CheckAndQuoteResult, CheckAndQuoteTask, DecodeFileTask, ParseJsonTask, SniffFileTask, TimedTask } from './request-tasks.ts';
 
 /**
@@ -101,11 +102,10 @@ export class RequestCpuPool {
   /** A base64 file input decoded, size-checked and sniffed against its declared media type. */
   async decodeFile(data: string, mediaType: string, maxBytes: number): Promise<DecodedFile> {
     const decoded = await this.run<DecodeFileTask, DecodedFile>('decodeFile', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, data, mediaType, maxBytes }));
-    // Structured cloning hands back a plain Uint8Array.
-    return decoded.ok ? { ok: true, bytes: Buffer.from(decoded.bytes.buffer, decoded.bytes.byteOffset, decoded.bytes.byteLength) } : decoded;
+    return decoded.ok ? { ok: true, bytes: bufferOf(decoded.bytes) } : decoded;
   }
 
-  /** The first of `allowedMediaTypes` whose shape the bytes have (they are copied to the worker). */
+  /** The first of `allowedMediaTypes` whose shape the bytes have (shared with the worker when in shared memory). */
   sniffFile(bytes: Buffer, allowedMediaTypes: string[]): Promise<string | undefined> {
     return this.run<SniffFileTask, string | undefined>('sniffFile', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, bytes, allowedMediaTypes }));
   }

@@ -4,6 +4,7 @@ import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ErrorDetails } from '../errors.ts';
 import { decodeBase64File, type DecodedFile } from '../files/base64-file.ts';
 import { sniffMediaType } from '../files/media-types.ts';
+import { bufferOf, sharedBytes } from '../files/shared-bytes.ts';
 import { familyOf } from '../families/registry.ts';
 import { type ParsedJson, parseJsonText } from '../plugins/json-text.ts';
 
@@ -57,7 +58,7 @@ function start(task: TimedTask): void {
 
 export function parseJsonBody(task: ParseJsonTask): ParsedJson {
   start(task);
-  return parseJsonText(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength).toString('utf8'));
+  return parseJsonText(bufferOf(task.bytes).toString('utf8'));
 }
 
 /** A family's semantic checks and price (spec/API.md §7.4): RDKit parses every SMILES here. */
@@ -66,7 +67,7 @@ export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQu
   const chemistry = await loadChemistry();
   start(task);
   const family = familyOf(task.kind);
-  const files = new Map(task.files.map((file) => [file.path, { data: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), mediaType: file.mediaType }]));
+  const files = new Map(task.files.map((file) => [file.path, { data: bufferOf(file.data), mediaType: file.mediaType }]));
   const details = family.checkInput(task.input as never, chemistry, files);
   if (Object.keys(details).length > 0) return { ok: false, details };
   return { ok: true, quote: family.quote(task.prices, task.input as never, chemistry, files) };
@@ -75,11 +76,12 @@ export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQu
 /** A base64 file input (spec/API.md §7.6): decoded, size-checked and sniffed. */
 export function decodeFile(task: DecodeFileTask): DecodedFile {
   start(task);
-  return decodeBase64File(task.data, task.mediaType, task.maxBytes);
+  const decoded = decodeBase64File(task.data, task.mediaType, task.maxBytes);
+  return decoded.ok ? { ok: true, bytes: sharedBytes([decoded.bytes]) } : decoded;
 }
 
 /** The media type a fetched file has among those allowed; undefined when none. */
 export function sniffFile(task: SniffFileTask): string | undefined {
   start(task);
-  return sniffMediaType(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), task.allowedMediaTypes);
+  return sniffMediaType(bufferOf(task.bytes), task.allowedMediaTypes);
 }
