@@ -269,9 +269,8 @@ describe('hostile input: the event loop keeps serving', () => {
     const peak = peakRssBytes(server.child.pid!);
     assert.ok(peak < MAX_PEAK_RSS_BYTES, `peak RSS ${Math.round(peak / 1024 / 1024)} MiB`);
   });
-  // The synthetic engine's work runs on the event loop until it moves to the engines' own
-  // worker pool (issue 12); until then this class stalls the server and is reported, not failed.
-  it('maximum-size free test jobs: 5,000 residues × 10 samples, and 128 ADME molecules', { todo: 'synthetic engine work off the event loop (issue 12)' }, async () => {
+  // The synthetic engine's structures and descriptors are computed in the engines' worker pool.
+  it('maximum-size free test jobs: 5,000 residues × 10 samples, and 128 ADME molecules', async () => {
     const structure = await client.predictions.structureAndBinding.start({
       model: 'boltz-2.1',
       input: { entities: [{ type: 'protein', chain_ids: ['A'], value: 'MKTAYIAKQR'.repeat(500), msa: { type: 'empty' } }], num_samples: 10 },

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadChemistry } from '@boltz/chemistry';
 import type { EngineOutcome, PredictionEngine } from '../engine.ts';
 import { storePackedOutput, type PackedStructureOutput } from '../structure-output.ts';
 import { sharedWorkerPool, siblingModule, type WorkerPool } from '../worker-pool.ts';
@@ -25,12 +24,13 @@ const VERSION = 'synthetic-1';
 export const SYNTHETIC_TASKS = {
   structureAndBinding: { module: siblingModule('./tasks', import.meta.url), name: 'structureAndBinding' },
   complex: { module: siblingModule('./tasks', import.meta.url), name: 'complex' },
+  adme: { module: siblingModule('./tasks', import.meta.url), name: 'adme' },
 } as const;
 
 /**
  * The test-mode engine (spec/DESIGN.md: test-mode jobs always go here): deterministic results
- * for structure-and-binding and ADME, no GPU. Structures are computed in a worker thread (the
- * event loop only stores the bytes); `runningMs` lets clients observe `running`; the wait (and
+ * for structure-and-binding and ADME, no GPU. Structures and ADME descriptors are computed in a
+ * worker thread (the event loop only stores the bytes); `runningMs` lets clients observe `running`; the wait (and
  * the computation) ends early, failing the job with `timeout`, when the runner aborts.
  */
 export function createSyntheticEngine(options: SyntheticEngineOptions = {}): PredictionEngine {
@@ -46,15 +46,18 @@ export function createSyntheticEngine(options: SyntheticEngineOptions = {}): Pre
       } catch {
         return stopped();
       }
-      if (job.kind === 'adme') return { status: 'succeeded', version: VERSION, output: predictAdme(job.input, await loadChemistry()) };
-      let packed: PackedStructureOutput;
+      const pool = options.pool ?? sharedWorkerPool();
       try {
-        packed = await (options.pool ?? sharedWorkerPool()).run<PackedStructureOutput>(SYNTHETIC_TASKS.structureAndBinding, { input: job.input }, signal);
+        if (job.kind === 'adme') {
+          const output = await pool.run<ReturnType<typeof predictAdme>>(SYNTHETIC_TASKS.adme, { input: job.input }, signal);
+          return { status: 'succeeded', version: VERSION, output };
+        }
+        const packed = await pool.run<PackedStructureOutput>(SYNTHETIC_TASKS.structureAndBinding, { input: job.input }, signal);
+        return { status: 'succeeded', version: VERSION, output: await storePackedOutput(packed, files) };
       } catch (error) {
         if (signal.aborted) return stopped();
         throw error;
       }
-      return { status: 'succeeded', version: VERSION, output: await storePackedOutput(packed, files) };
     },
   };
 }

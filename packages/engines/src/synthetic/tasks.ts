@@ -2,6 +2,7 @@ import { loadChemistry } from '@boltz/chemistry';
 import type { PackedStructureOutput } from '../structure-output.ts';
 import { synthesizeComplex, type ComplexSpec, type SynthesizedComplex } from './complex.ts';
 import { synthesizeStructureAndBinding } from './structure-and-binding.ts';
+import { predictAdme } from './adme.ts';
 
 /**
  * Worker-thread tasks of the synthetic engine (../worker-pool.ts): each export takes one
@@ -9,6 +10,11 @@ import { synthesizeStructureAndBinding } from './structure-and-binding.ts';
  */
 export async function structureAndBinding({ input }: { input: unknown }): Promise<PackedStructureOutput> {
   return synthesizeStructureAndBinding(input, await loadChemistry());
+}
+
+/** ADME predictions of every molecule of the input: RDKit descriptors per molecule. */
+export async function adme({ input }: { input: Parameters<typeof predictAdme>[0] }): Promise<ReturnType<typeof predictAdme>> {
+  return predictAdme(input, await loadChemistry());
 }
 
 /** One synthesized complex (for the pipelines' test engines). */
