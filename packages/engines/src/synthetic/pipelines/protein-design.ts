@@ -1,5 +1,4 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
-import { loadChemistry } from '@boltz/chemistry';
 import { tarGz } from '../../archive.ts';
 import type { InputFile } from '../../engine.ts';
 import type { JobInput, ResultDraft } from '../../job-types.ts';
@@ -134,7 +133,7 @@ async function design(runId: string, plan: DesignPlan, seq: number): Promise<Des
   const targetIds = plan.target.map((chain) => chain.id);
   const proteinTarget = plan.target.some((chain) => chain.type === 'protein');
   const binding = proteinTarget && binderIds.length > 0 ? { type: 'protein_protein_binding' as const, binder_chain_ids: binderIds } : undefined;
-  const structure = resultStructure(entities, binding, await loadChemistry(), `${runId}/${seq}`);
+  const structure = await resultStructure(entities, binding, `${runId}/${seq}`);
   const fractions = secondaryStructureFractions(binder.map((chain) => chain.designed).join(''));
   const metrics =
     plan.shape === 'generic'

@@ -1,8 +1,9 @@
-import type { Chemistry } from '@boltz/chemistry';
 import type { JobInput } from '../../job-types.ts';
 import type { Float32Array2D } from '../../npz.ts';
 import type { BindingMetrics, SampleMetrics } from '../../structure-output.ts';
-import { synthesizeComplex } from '../complex.ts';
+import { sharedWorkerPool, type WorkerPool } from '../../worker-pool.ts';
+import type { SynthesizedComplex } from '../complex.ts';
+import { SYNTHETIC_TASKS } from '../index.ts';
 import { bindingMetricsOf, complexSpecOf } from '../structure-and-binding.ts';
 
 /**
@@ -25,8 +26,9 @@ type Binding = JobInput<'structure_and_binding'>['binding'];
 /** Bonds and constraints of the complex: the pocket residues a ligand must sit at, contacts. */
 type Restraints = Pick<JobInput<'structure_and_binding'>, 'bonds' | 'constraints'>;
 
-export function resultStructure(entities: Entities, binding: Binding, chemistry: Chemistry, seed: string, restraints: Restraints = {}): ResultStructure {
-  const complex = synthesizeComplex(complexSpecOf({ entities, binding, ...restraints }), seed, chemistry);
+/** Folding, packing and confidence grow with the complex: they run in the engines' worker pool. */
+export async function resultStructure(entities: Entities, binding: Binding, seed: string, restraints: Restraints = {}, pool: WorkerPool = sharedWorkerPool()): Promise<ResultStructure> {
+  const complex = await pool.run<SynthesizedComplex>(SYNTHETIC_TASKS.complex, { spec: complexSpecOf({ entities, binding, ...restraints }), seed });
   return { cif: complex.cif, pae: complex.pae, metrics: complex.confidence.metrics, binding: bindingMetricsOf(binding, complex), chains: complex.chains };
 }
 
