@@ -37,7 +37,8 @@ export async function waitForRun(client: Boltz, resource: PipelineResource, id: 
     const run: any = await client.protein[resource].retrieve(id);
     if (until(run)) return run;
     assert.ok(Date.now() < deadline, `${id} still ${run.status} (${JSON.stringify(run.progress)}) after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // 5 polls a second: well under the default rate limit (600 requests a minute per key) for waits of any length.
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
