@@ -49,5 +49,6 @@ export * from './pipeline.ts';
 export { readMmcifChains, proteinSequenceOf, MmcifError, type CifChain, type CifResidue } from './read-mmcif.ts';
 export * from './protein/design-plan.ts';
 export { parseSequenceDsl, AMINO_ACIDS, type DslSegment } from './protein/sequence-dsl.ts';
-export { createSyntheticProteinDesignEngine, SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/protein-design.ts';
+export { createSyntheticProteinDesignEngine } from './synthetic/pipelines/protein-design.ts';
+export { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/batches.ts';
 export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.ts';
