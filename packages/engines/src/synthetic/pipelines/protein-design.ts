@@ -1,13 +1,12 @@
 import { loadChemistry } from '@boltz/chemistry';
 import type { InputFile } from '../../engine.ts';
 import type { JobInput } from '../../job-types.ts';
-import { npz } from '../../npz.ts';
 import type { PipelineEngine } from '../../pipeline.ts';
 import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, planProteinDesign } from '../../protein/design-plan.ts';
 import { AMINO_ACIDS } from '../../protein/sequence-dsl.ts';
 import { type Random, seededRandom } from '../random.ts';
 import { type PositionOutcome, type SyntheticPipelineTiming, createSyntheticPipelineEngine } from './batches.ts';
-import { ipsaeMin, minInteractionPae, resultStructure } from './result-structure.ts';
+import { binderMetrics, entityOf, genericMetrics, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
 
 /**
  * Test-mode protein design (spec/API.md §10, spec/PIPELINE-ENGINES.md §6): every design is a
@@ -86,28 +85,6 @@ function designChains(chains: PlannedChain[], random: Random): Array<PlannedChai
   });
 }
 
-/** Helix / sheet / loop fractions from residue propensities (Chou–Fasman classes), summing to 1. */
-export function secondaryStructureFractions(sequence: string): { helix_fraction: number; sheet_fraction: number; loop_fraction: number } {
-  if (sequence.length <= 5) return { helix_fraction: 0, sheet_fraction: 0, loop_fraction: 1 };
-  const count = (letters: string) => [...sequence].filter((letter) => letters.includes(letter)).length / sequence.length;
-  const helix = Math.min(0.9, 1.1 * count('AELMQKRH'));
-  const sheet = Math.min(0.9 - helix * 0.5, 0.8 * count('VIYFWT'));
-  const round = (value: number) => Math.round(value * 1000) / 1000;
-  const helixFraction = round(helix);
-  const sheetFraction = round(Math.max(0, Math.min(1 - helixFraction, sheet)));
-  return { helix_fraction: helixFraction, sheet_fraction: sheetFraction, loop_fraction: round(1 - helixFraction - sheetFraction) };
-}
-
-type Entity = JobInput<'structure_and_binding'>['entities'][number];
-
-function entityOf(chain: PlannedChain, sequence?: string): Entity {
-  if (chain.source && !isDesigned(chain)) return { ...chain.source, chain_ids: [chain.id] } as Entity;
-  if (chain.type === 'protein' || chain.type === 'rna' || chain.type === 'dna') {
-    return { type: chain.type, chain_ids: [chain.id], value: sequence ?? chain.segments.map((s) => (s.kind === 'fixed' ? s.sequence : '')).join(''), ...(chain.cyclic ? { cyclic: true } : {}) } as Entity;
-  }
-  return { type: chain.type, chain_ids: [chain.id], value: chain.value ?? '' } as Entity;
-}
-
 /** Design number `seq` of run `runId`: the same every time it is asked for. */
 async function design(runId: string, plan: DesignPlan, seq: number): Promise<PositionOutcome<'protein_design'>> {
   const random = seededRandom(runId, `design ${seq}`);
@@ -120,33 +97,8 @@ async function design(runId: string, plan: DesignPlan, seq: number): Promise<Pos
   const binding = proteinTarget && binderIds.length > 0 ? { type: 'protein_protein_binding' as const, binder_chain_ids: binderIds } : undefined;
   const structure = resultStructure(entities, binding, await loadChemistry(), `${runId}/${seq}`);
   const fractions = secondaryStructureFractions(binder.map((chain) => chain.designed).join(''));
-  const metrics =
-    plan.shape === 'generic'
-      ? { structure_confidence: structure.metrics.structure_confidence, ...fractions }
-      : {
-          binding_confidence: structure.binding?.binding_confidence ?? structure.metrics.iptm,
-          iptm: structure.metrics.iptm,
-          min_interaction_pae: minInteractionPae(structure, binderIds, targetIds),
-          structure_confidence: structure.metrics.structure_confidence,
-          ...fractions,
-          ipsae_min: ipsaeMin(structure, binderIds, targetIds),
-        };
-  const warnings = metrics.structure_confidence < 0.6 ? [{ code: 'low_confidence', message: 'The predicted structure of this design has low confidence.' }] : undefined;
-  const row = {
-    ...(plan.shape === 'legacy' ? {} : { type: plan.shape }),
-    entities,
-    metrics,
-    ...(warnings ? { warnings } : {}),
-  } as Extract<PositionOutcome<'protein_design'>, { kind: 'result' }>['row'];
-  return {
-    kind: 'result',
-    row,
-    files: {
-      cif: structure.cif,
-      paeNpz: npz({ pae: structure.pae }),
-      metricsJson: Buffer.from(JSON.stringify(metrics, null, 2) + '\n'),
-    },
-  };
+  const metrics = plan.shape === 'generic' ? genericMetrics(structure, fractions) : binderMetrics(structure, binderIds, targetIds, fractions);
+  return proteinResult<'protein_design'>(structure, { ...(plan.shape === 'legacy' ? {} : { type: plan.shape }), entities, metrics }, 'design');
 }
 
 function planOf(input: JobInput<'protein_design'>, files: ReadonlyMap<string, InputFile>): DesignPlan {

@@ -1,9 +1,11 @@
 import type { Chemistry } from '@boltz/chemistry';
-import type { JobInput } from '../../job-types.ts';
-import type { Float32Array2D } from '../../npz.ts';
+import type { JobInput, PipelineKind } from '../../job-types.ts';
+import { type Float32Array2D, npz } from '../../npz.ts';
+import { type PlannedChain, isDesigned } from '../../protein/design-plan.ts';
 import type { BindingMetrics, SampleMetrics } from '../../structure-output.ts';
 import { synthesizeComplex } from '../complex.ts';
 import { bindingMetricsOf, complexSpecOf } from '../structure-and-binding.ts';
+import type { PositionOutcome, ResultRow } from './batches.ts';
 
 /**
  * The structure of one pipeline result in test mode: the complex of its entities (target and
@@ -66,4 +68,59 @@ export function ipsaeMin(structure: ResultStructure, a: readonly string[], b: re
   const left = tokens(a);
   const right = tokens(b);
   return Math.round(Math.min(direction(left, right), direction(right, left)) * 1e4) / 1e4;
+}
+
+/** Helix / sheet / loop fractions from residue propensities (Chou–Fasman classes), summing to 1. */
+export function secondaryStructureFractions(sequence: string): { helix_fraction: number; sheet_fraction: number; loop_fraction: number } {
+  if (sequence.length <= 5) return { helix_fraction: 0, sheet_fraction: 0, loop_fraction: 1 };
+  const count = (letters: string) => [...sequence].filter((letter) => letters.includes(letter)).length / sequence.length;
+  const helix = Math.min(0.9, 1.1 * count('AELMQKRH'));
+  const sheet = Math.min(0.9 - helix * 0.5, 0.8 * count('VIYFWT'));
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  const helixFraction = round(helix);
+  const sheetFraction = round(Math.max(0, Math.min(1 - helixFraction, sheet)));
+  return { helix_fraction: helixFraction, sheet_fraction: sheetFraction, loop_fraction: round(1 - helixFraction - sheetFraction) };
+}
+
+type Entity = Entities[number];
+
+/** A planned chain as a result entity: designed chains as proteins with their `sequence`, fixed ones as the request gave them. */
+export function entityOf(chain: PlannedChain, sequence?: string): Entity {
+  if (chain.source && !isDesigned(chain)) return { ...chain.source, chain_ids: [chain.id] } as Entity;
+  if (chain.type === 'protein' || chain.type === 'rna' || chain.type === 'dna') {
+    return { type: chain.type, chain_ids: [chain.id], value: sequence ?? chain.segments.map((s) => (s.kind === 'fixed' ? s.sequence : '')).join(''), ...(chain.cyclic ? { cyclic: true } : {}) } as Entity;
+  }
+  return { type: chain.type, chain_ids: [chain.id], value: chain.value ?? '' } as Entity;
+}
+
+type Fractions = ReturnType<typeof secondaryStructureFractions>;
+
+/** The binder metric set of protein pipelines (spec/API.md §10), from the structure of the complex. */
+export function binderMetrics(structure: ResultStructure, binderIds: readonly string[], targetIds: readonly string[], fractions: Fractions) {
+  return {
+    binding_confidence: structure.binding?.binding_confidence ?? structure.metrics.iptm,
+    iptm: structure.metrics.iptm,
+    min_interaction_pae: minInteractionPae(structure, binderIds, targetIds),
+    structure_confidence: structure.metrics.structure_confidence,
+    ...fractions,
+    ipsae_min: ipsaeMin(structure, binderIds, targetIds),
+  };
+}
+
+/** The metrics of generic (target-less) protein results. */
+export function genericMetrics(structure: ResultStructure, fractions: Fractions) {
+  return { structure_confidence: structure.metrics.structure_confidence, ...fractions };
+}
+
+/**
+ * A protein pipeline's result: its row (a `low_confidence` warning when the structure is
+ * doubtful) and the files of its archive, the metrics in `metrics.json` exactly as in the row.
+ */
+export function proteinResult<K extends PipelineKind>(structure: ResultStructure, row: { entities: Entities; metrics: { structure_confidence: number } } & Record<string, unknown>, noun: string): PositionOutcome<K> {
+  const warnings = row.metrics.structure_confidence < 0.6 ? [{ code: 'low_confidence', message: `The predicted structure of this ${noun} has low confidence.` }] : undefined;
+  return {
+    kind: 'result',
+    row: { ...row, ...(warnings ? { warnings } : {}) } as unknown as ResultRow<K>,
+    files: { cif: structure.cif, paeNpz: npz({ pae: structure.pae }), metricsJson: Buffer.from(JSON.stringify(row.metrics, null, 2) + '\n') },
+  };
 }
