@@ -51,5 +51,7 @@ export * from './protein/design-plan.ts';
 export { parseSequenceDsl, AMINO_ACIDS, type DslSegment } from './protein/sequence-dsl.ts';
 export { createSyntheticProteinDesignEngine } from './synthetic/pipelines/protein-design.ts';
 export { createSyntheticProteinLibraryScreenEngine, SYNTHETIC_SCREEN_MAX_TOKENS, candidateEntities } from './synthetic/pipelines/protein-library-screen.ts';
+export { createSyntheticSequenceRedesignEngine } from './synthetic/pipelines/protein-sequence-redesign.ts';
+export * from './protein/redesign-plan.ts';
 export { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/batches.ts';
 export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.ts';

@@ -78,12 +78,18 @@ export function chainLengthRange(chain: PlannedChain): { min: number; max: numbe
   return { min, max };
 }
 
+/** Whether `motif` (X = any residue) is spelt at `start` of `sequence`. */
+export function matchesMotif(sequence: string, start: number, motif: string): boolean {
+  for (let k = 0; k < motif.length; k++) if (motif[k] !== 'X' && sequence[start + k] !== motif[k]) return false;
+  return true;
+}
+
 export function isDesigned(chain: PlannedChain): boolean {
   return chain.segments.some((segment) => segment.kind === 'designed');
 }
 
 /** Filters from a list of `global_design_filters` / motif `filters` items, on top of `base`. */
-function filtersFrom(items: Untyped[] | undefined, base: SequenceFilters, path: string, errors: PlanErrors): SequenceFilters {
+export function filtersFrom(items: Untyped[] | undefined, base: SequenceFilters, path: string, errors: PlanErrors): SequenceFilters {
   const excluded = new Set(base.excluded);
   let maxHydrophobicFraction = base.maxHydrophobicFraction;
   const excludedMotifs = [...base.excludedMotifs];
@@ -130,8 +136,8 @@ function motifs(list: string[] | undefined, path: string, errors: PlanErrors): s
   return list ?? [];
 }
 
-/** Template chains by template id (binder/generic bodies) or by structure path (legacy body). */
-class Templates {
+/** Template chains by template id (binder/generic bodies) or by structure path (legacy body, redesign). */
+export class Templates {
   private readonly cache = new Map<string, CifChain[] | string>();
   constructor(private readonly files: ReadonlyMap<string, InputFile>) {}
 
@@ -265,9 +271,9 @@ function fixedEntityChains(entity: Untyped, filters: SequenceFilters, path: stri
   }
 }
 
-const NO_FILTERS: SequenceFilters = { excluded: new Set(), excludedMotifs: [] };
+export const NO_FILTERS: SequenceFilters = { excluded: new Set(), excludedMotifs: [] };
 /** `global_design_filters` omitted → no cysteines (spec/API.md §10); `[]` → no filters. */
-const DEFAULT_FILTERS: SequenceFilters = { excluded: new Set(['C']), excludedMotifs: [] };
+export const DEFAULT_FILTERS: SequenceFilters = { excluded: new Set(['C']), excludedMotifs: [] };
 
 interface Context {
   templates: Templates;

@@ -2,7 +2,7 @@ import { loadChemistry } from '@boltz/chemistry';
 import type { InputFile } from '../../engine.ts';
 import type { JobInput } from '../../job-types.ts';
 import type { PipelineEngine } from '../../pipeline.ts';
-import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, planProteinDesign } from '../../protein/design-plan.ts';
+import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, matchesMotif, planProteinDesign } from '../../protein/design-plan.ts';
 import { AMINO_ACIDS } from '../../protein/sequence-dsl.ts';
 import { type Random, seededRandom } from '../random.ts';
 import { type PositionOutcome, type SyntheticPipelineTiming, createSyntheticPipelineEngine } from './batches.ts';
@@ -29,11 +29,6 @@ function pick(random: Random, letters: readonly string[]): string {
     if (at < 0) return letter;
   }
   return letters[letters.length - 1];
-}
-
-function matchesMotif(sequence: string, start: number, motif: string): boolean {
-  for (let k = 0; k < motif.length; k++) if (motif[k] !== 'X' && sequence[start + k] !== motif[k]) return false;
-  return true;
 }
 
 /** A designed segment of `length` residues that passes `filters`. */

@@ -27,8 +27,9 @@ type Binding = JobInput<'structure_and_binding'>['binding'];
 /** Bonds and constraints of the complex: the pocket residues a ligand must sit at, contacts. */
 type Restraints = Pick<JobInput<'structure_and_binding'>, 'bonds' | 'constraints'>;
 
-export function resultStructure(entities: Entities, binding: Binding, chemistry: Chemistry, seed: string, restraints: Restraints = {}): ResultStructure {
-  const complex = synthesizeComplex(complexSpecOf({ entities, binding, ...restraints }), seed, chemistry);
+/** `quality` ∈ [0, 1] sets how confident the prediction is (drawn from the seed when omitted). */
+export function resultStructure(entities: Entities, binding: Binding, chemistry: Chemistry, seed: string, restraints: Restraints = {}, quality?: number): ResultStructure {
+  const complex = synthesizeComplex({ ...complexSpecOf({ entities, binding, ...restraints }), ...(quality === undefined ? {} : { quality }) }, seed, chemistry);
   return { cif: complex.cif, pae: complex.pae, metrics: complex.confidence.metrics, binding: bindingMetricsOf(binding, complex), chains: complex.chains };
 }
 
