@@ -3,7 +3,8 @@ import type { Chemistry } from '@boltz/chemistry';
 import { quote } from '../../billing/prices.ts';
 import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
 import { type FoundFileInput, structureMediaTypes } from '../common/file-input.ts';
-import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
+import { pipelineInputOf, planErrors } from '../common/pipeline-input.ts';
+import { SYNTHETIC_PIPELINE_PENDING_MS, SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { plannedTokens } from '../common/planned-tokens.ts';
 import listCuratedSpecifications from './curated-specifications.ts';
 import { legacyDesignBody } from './examples.ts';
@@ -55,11 +56,8 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: ProteinDesignStartBody,
   example: legacyDesignBody(10),
-  inputOf: ({ idempotency_key: _key, workspace_id: _workspace, ...input }) => input as Input,
-  checkInput(input, _chemistry, files) {
-    const planned = plan(input, files);
-    return 'errors' in planned ? planned.errors : {};
-  },
+  inputOf: pipelineInputOf<Input>,
+  checkInput: (input, _chemistry, files) => planErrors(plan(input, files)),
   // Unit = designed protein, priced per size tier of the complex (spec/API.md §7.4).
   quote(prices, input, chemistry, files) {
     const planned = plan(input, files);
@@ -68,7 +66,7 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   },
   fileInputs,
   initialProgress: (input) => ({ num_proteins_generated: 0, total_proteins_to_generate: input.num_proteins }),
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
+  testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticProteinDesignEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
     live: () => undefined,

@@ -2,7 +2,8 @@ import { type JobInput, createSyntheticProteinLibraryScreenEngine, planTarget } 
 import { quote } from '../../billing/prices.ts';
 import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
 import { type FoundFileInput, structureMediaTypes } from '../common/file-input.ts';
-import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
+import { pipelineInputOf } from '../common/pipeline-input.ts';
+import { SYNTHETIC_PIPELINE_PENDING_MS, SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { checkLibraryScreen, largestComplexTokens } from './check-input.ts';
 import { libraryScreenBody } from './examples.ts';
 import { ProteinLibraryScreenStartBody } from './start-body.ts';
@@ -31,7 +32,7 @@ export const PROTEIN_LIBRARY_SCREEN: PipelineFamily<'protein_library_screen'> = 
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: ProteinLibraryScreenStartBody,
   example: libraryScreenBody(),
-  inputOf: ({ idempotency_key: _key, workspace_id: _workspace, ...input }) => input as Input,
+  inputOf: pipelineInputOf<Input>,
   checkInput: checkLibraryScreen,
   // Unit = submitted candidate, priced at the size tier of the largest complex (spec/API.md §7.4);
   // a candidate that fails is not billed.
@@ -42,7 +43,7 @@ export const PROTEIN_LIBRARY_SCREEN: PipelineFamily<'protein_library_screen'> = 
   fileInputs,
   candidateListField: 'proteins',
   initialProgress: (input) => ({ num_proteins_screened: 0, num_proteins_failed: 0, total_proteins_to_screen: input.proteins.length }),
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
+  testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticProteinLibraryScreenEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
     live: () => undefined,

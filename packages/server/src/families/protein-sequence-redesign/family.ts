@@ -4,7 +4,8 @@ import { quote } from '../../billing/prices.ts';
 import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
 import type { FoundFileInput } from '../common/file-input.ts';
 import { plannedTokens } from '../common/planned-tokens.ts';
-import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
+import { pipelineInputOf, planErrors } from '../common/pipeline-input.ts';
+import { SYNTHETIC_PIPELINE_PENDING_MS, SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { binderRedesignBody } from './examples.ts';
 import { SequenceRedesignStartBody } from './start-body.ts';
 
@@ -43,11 +44,8 @@ export const PROTEIN_SEQUENCE_REDESIGN: PipelineFamily<'protein_sequence_redesig
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: SequenceRedesignStartBody,
   example: binderRedesignBody(10),
-  inputOf: ({ idempotency_key: _key, workspace_id: _workspace, ...input }) => input as Input,
-  checkInput(input, _chemistry, files) {
-    const planned = plan(input, files);
-    return 'errors' in planned ? planned.errors : {};
-  },
+  inputOf: pipelineInputOf<Input>,
+  checkInput: (input, _chemistry, files) => planErrors(plan(input, files)),
   // Unit = redesigned protein, priced per size tier of the complex (spec/API.md §7.4).
   quote(prices, input, chemistry, files) {
     const planned = plan(input, files);
@@ -55,7 +53,7 @@ export const PROTEIN_SEQUENCE_REDESIGN: PipelineFamily<'protein_sequence_redesig
   },
   fileInputs,
   initialProgress: (input) => ({ num_proteins_generated: 0, total_proteins_to_generate: input.num_proteins }),
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
+  testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticSequenceRedesignEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
     live: () => undefined,
