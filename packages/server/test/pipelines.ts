@@ -110,3 +110,31 @@ export async function assertRefusedAt(client: Boltz, resource: PipelineResource,
     }
   }
 }
+
+/** Today's usage of `application` in the test admin's mode, as the admin usage endpoint reports it. */
+export async function usageToday(server: TestServer, application: string): Promise<number> {
+  const day = new Date().toISOString().slice(0, 10);
+  const usage = await server.client(server.testAdminKey).admin.usage.list({
+    starting_at: `${day}T00:00:00Z`,
+    ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString(),
+    window_size: 'DAY',
+    'group_by[]': ['application'],
+  });
+  return usage.data.filter((bucket) => bucket.application === application).reduce((sum, bucket) => sum + bucket.quantity, 0);
+}
+
+/**
+ * A test-mode run is invisible to another workspace's key (every verb by id) and to live keys; the
+ * test admin sees it; a live start answers 501 (no live engine here).
+ */
+export async function assertInvisibleElsewhere(server: TestServer, resource: PipelineResource, runId: string, otherKey: string, startBody: unknown): Promise<void> {
+  type ById = { retrieve(id: string): Promise<{ id: string }>; stop(id: string): Promise<unknown>; resume(id: string): Promise<unknown>; deleteData(id: string): Promise<unknown>; listResults(id: string): PromiseLike<unknown>; start(body: unknown): Promise<unknown> };
+  const api = (key: string) => server.client(key).protein[resource] as unknown as ById;
+  const other = api(otherKey);
+  const notFound = (error: any) => error?.status === 404 && error?.error?.code === 'not_found';
+  for (const call of [() => other.retrieve(runId), () => other.listResults(runId), () => other.stop(runId), () => other.resume(runId), () => other.deleteData(runId), () => api(server.liveAdminKey).retrieve(runId)]) {
+    await assert.rejects(Promise.resolve().then(call), notFound);
+  }
+  assert.equal((await api(server.testAdminKey).retrieve(runId)).id, runId);
+  await assert.rejects(api(server.liveAdminKey).start(startBody), (error: any) => error?.status === 501 && error?.error?.code === 'engine_unavailable');
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { download, newWorkspace, workspaceKey } from '../../../test/predictions.ts';
-import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, assertRefusedAt, ledgerUnits, stopAndResumeToCompletion, waitForRun } from '../../../test/pipelines.ts';
+import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, assertRefusedAt, ledgerUnits, stopAndResumeToCompletion, waitForRun, usageToday, assertInvisibleElsewhere } from '../../../test/pipelines.ts';
 import { apiError, assertFields } from '../../../test/sdk-assertions.ts';
 import { readTarGz } from '../../../../engines/test/helpers.ts';
 import { binderRedesignBody, genericRedesignBody } from './examples.ts';
@@ -61,14 +61,7 @@ describe('protein sequence redesign', () => {
     assert.equal((await download(results[0].artifacts.structure!.url)).bytes.toString(), archive.get('result/predicted_structure.cif')!.toString());
 
     assert.equal((await ledgerUnits(server, started.id)).units, 30);
-    const day = new Date().toISOString().slice(0, 10);
-    const usage = await server.client(server.testAdminKey).admin.usage.list({
-      starting_at: `${day}T00:00:00Z`,
-      ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString(),
-      window_size: 'DAY',
-      'group_by[]': ['application'],
-    });
-    assert.ok(usage.data.some((bucket) => bucket.application === 'protein_redesign' && bucket.quantity >= 30), JSON.stringify(usage.data));
+    assert.ok((await usageToday(server, 'protein_redesign')) >= 30, 'the usage endpoint shows the run');
   });
 
   it('runs generic redesigns with global filters: no excluded letter, no excluded motif, generic metrics', async () => {
@@ -152,12 +145,6 @@ describe('protein sequence redesign', () => {
 
   it('keeps other workspaces’ and other modes’ runs invisible', async () => {
     const run = await server.client(key).protein.sequenceRedesign.start(binderRedesignBody());
-    const other = server.client(await workspaceKey(server, await newWorkspace(server, 'Other redesigners'), 'test'));
-    await assert.rejects(other.protein.sequenceRedesign.retrieve(run.id), apiError(404, 'not_found'));
-    await assert.rejects(other.protein.sequenceRedesign.listResults(run.id).then((page) => page), apiError(404, 'not_found'));
-    await assert.rejects(other.protein.sequenceRedesign.resume(run.id), apiError(404, 'not_found'));
-    await assert.rejects(server.client(server.testAdminKey).protein.sequenceRedesign.retrieve('prot_seq_00000000000000000000'), apiError(404, 'not_found'));
-    await assert.rejects(server.client(server.liveAdminKey).protein.sequenceRedesign.retrieve(run.id), apiError(404, 'not_found'));
-    await assert.rejects(server.client(server.liveAdminKey).protein.sequenceRedesign.start(binderRedesignBody()), apiError(501, 'engine_unavailable'));
+    await assertInvisibleElsewhere(server, 'sequenceRedesign', run.id, await workspaceKey(server, await newWorkspace(server, 'Other redesigners'), 'test'), binderRedesignBody());
   });
 });
