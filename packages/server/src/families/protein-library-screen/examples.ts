@@ -15,7 +15,7 @@ export function libraryScreenBody(candidates = 5) {
     },
     proteins: Array.from({ length: candidates }, (_, i) => ({
       id: `cand-${i + 1}`,
-      entities: [{ type: 'protein' as const, chain_ids: ['B'], value: peptides[i % peptides.length] + 'G'.repeat(Math.floor(i / peptides.length)) }],
+      entities: [{ type: 'protein' as const, chain_ids: ['B'], value: peptides[i % peptides.length] }],
     })),
   };
 }

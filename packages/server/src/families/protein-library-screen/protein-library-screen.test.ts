@@ -124,6 +124,14 @@ describe('protein library screen', () => {
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 
+  it('takes a library of 20,000 candidates, a body of several MiB', async () => {
+    const body = libraryScreenBody(20_000);
+    assert.ok(JSON.stringify(body).length > 1024 * 1024);
+    const estimate = await server.client(key).protein.libraryScreen.estimateCost(body);
+    assert.equal(estimate.breakdown.num_units, 20_000);
+    assert.equal(estimate.estimated_cost_usd, '500.0000');
+  });
+
   it('names the offending path of invalid requests and creates nothing', async () => {
     const client = server.client(key);
     const before = await snapshotDatabase(server.storage);

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { LibraryScreenStartParams } from 'boltz-api/resources/protein/library-screen';
-import { START_FIELD_LIMITS, withLimits } from '../common/schema-limits.ts';
+import { BASE64_FILE_LIMITS, START_FIELD_LIMITS, withLimits } from '../common/schema-limits.ts';
 import { MAX_PROTEINS } from '../protein-design/start-body.ts';
 import START_BODY_SCHEMA from './start-body.schema.json' with { type: 'json' };
 
@@ -13,6 +13,7 @@ import START_BODY_SCHEMA from './start-body.schema.json' with { type: 'json' };
 export const ProteinLibraryScreenStartBody = Type.Unsafe<LibraryScreenStartParams>(
   withLimits(START_BODY_SCHEMA, {
     ...START_FIELD_LIMITS,
+    ...BASE64_FILE_LIMITS,
     proteins: { minItems: 1, maxItems: MAX_PROTEINS },
     entities: { minItems: 1 },
     chain_ids: { minItems: 1 },
