@@ -50,7 +50,7 @@ export { readMmcifChains, proteinSequenceOf, MmcifError, type CifChain, type Cif
 export * from './protein/design-plan.ts';
 export { parseSequenceDsl, AMINO_ACIDS, type DslSegment } from './protein/sequence-dsl.ts';
 export { createSyntheticProteinDesignEngine } from './synthetic/pipelines/protein-design.ts';
-export { createSyntheticProteinLibraryScreenEngine, SYNTHETIC_SCREEN_MAX_TOKENS, candidateEntities } from './synthetic/pipelines/protein-library-screen.ts';
+export { createSyntheticProteinLibraryScreenEngine, SYNTHETIC_SCREEN_MAX_TOKENS } from './synthetic/pipelines/protein-library-screen.ts';
 export { createSyntheticSequenceRedesignEngine } from './synthetic/pipelines/protein-sequence-redesign.ts';
 export * from './protein/redesign-plan.ts';
 export { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/batches.ts';

@@ -37,7 +37,7 @@ function entityTokens(entity: CandidateEntity, chemistry: Chemistry): number {
 }
 
 /** The candidate's entities with chain ids the target already uses renamed to free ones (echoed renamed in the row). */
-export function candidateEntities(candidate: Candidate, target: readonly PlannedChain[]): CandidateEntity[] {
+function candidateEntities(candidate: Candidate, target: readonly PlannedChain[]): CandidateEntity[] {
   const used = new Set([...target.map((chain) => chain.id), ...candidate.entities.flatMap((entity) => entity.chain_ids)]);
   const targetIds = new Set(target.map((chain) => chain.id));
   return candidate.entities.map((entity) => ({
