@@ -77,13 +77,19 @@ function chainOf(chain: CifChain): Omit<RedesignChain, 'role' | 'regions'> {
 
 type Motif = { residues: number[]; filters: Parameters<typeof filtersFrom>[0] };
 
-function regionsOf(chain: Omit<RedesignChain, 'role' | 'regions'>, motifs: Motif[] | undefined, global: SequenceFilters, path: string, errors: PlanErrors): RedesignRegion[] {
+/**
+ * The regions of a chain's design motifs. A redesigned residue needs a resolved backbone
+ * (PIPELINE-ENGINES.md §4.3: inverse folding works on a fully specified structure): at least its
+ * CA atom must be in the file.
+ */
+function regionsOf(cif: CifChain, chain: Omit<RedesignChain, 'role' | 'regions'>, motifs: Motif[] | undefined, global: SequenceFilters, path: string, errors: PlanErrors): RedesignRegion[] {
   if (!motifs || motifs.length === 0) return [];
   if (chain.type !== 'protein') {
     errors[`${path}.design_motifs`] = `chain ${chain.id} is not a protein chain; only protein residues can be redesigned`;
     return [];
   }
   const redesignedBy = new Map<number, number>();
+  const polymer = cif.residues.filter((residue) => residue.polymer);
   return motifs.map((motif, m) => {
     const at = `${path}.design_motifs[${m}]`;
     if (motif.residues.length === 0) errors[`${at}.residues`] = 'must name at least one residue to redesign';
@@ -91,6 +97,7 @@ function regionsOf(chain: Omit<RedesignChain, 'role' | 'regions'>, motifs: Motif
       const other = redesignedBy.get(residue);
       if (residue < 0 || residue >= chain.sequence.length) errors[`${at}.residues[${k}]`] = `is ${residue}, outside chain ${chain.id} (residues 0–${chain.sequence.length - 1})`;
       else if (other !== undefined) errors[`${at}.residues[${k}]`] = `redesigns residue ${residue} a second time (${other === m ? 'in this motif' : `also in design_motifs[${other}]`})`;
+      else if (!polymer[residue].atoms.some((atom) => atom.name === 'CA')) errors[`${at}.residues[${k}]`] = `is residue ${residue} of chain ${chain.id}, whose backbone is not resolved in the structure (no CA atom)`;
       redesignedBy.set(residue, m);
     });
     return { residues: [...new Set(motif.residues)].sort((a, b) => a - b), filters: filtersFrom(motif.filters, global, `${at}.filters`, errors) };
@@ -119,7 +126,7 @@ export function planSequenceRedesign(input: Input, files: ReadonlyMap<string, In
     const chain = chainOf(cif);
     const role = 'role' in entity ? entity.role : undefined;
     const motifs = 'design_motifs' in entity ? (entity.design_motifs as Motif[] | undefined) : undefined;
-    chains.push({ ...chain, ...(role ? { role } : {}), regions: regionsOf(chain, motifs, global, at, errors) });
+    chains.push({ ...chain, ...(role ? { role } : {}), regions: regionsOf(cif, chain, motifs, global, at, errors) });
   });
   const missing = structure.filter((chain) => !assigned.has(chain.id)).map((chain) => chain.id);
   if (missing.length > 0) errors.entities ??= `does not assign chain${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of the structure; every chain is assigned exactly once`;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SYNTHETIC_SCREEN_MAX_TOKENS } from '@boltz/engines';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { download, newWorkspace, workspaceKey } from '../../../test/predictions.ts';
 import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, assertRefusedAt, ledgerUnits, stopAndResumeToCompletion, waitForRun, usageToday, assertInvisibleElsewhere } from '../../../test/pipelines.ts';
@@ -70,8 +71,8 @@ describe('protein library screen', () => {
   it('counts a candidate that fails in progress, bills nothing for it, and finishes the run', async () => {
     const client = server.client(key);
     const body = libraryScreenBody(4);
-    // Larger than the synthetic GPU folds (SYNTHETIC_SCREEN_MAX_TOKENS), smaller than the start cap.
-    body.proteins[1].entities[0].value = 'MKTAYIAKQR'.repeat(210);
+    // With the target, larger than the synthetic GPU folds; smaller than the start cap.
+    body.proteins[1].entities[0].value = 'A'.repeat(SYNTHETIC_SCREEN_MAX_TOKENS);
     const run = await client.protein.libraryScreen.start(body);
     const done = await waitForRun(client, 'libraryScreen', run.id);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));

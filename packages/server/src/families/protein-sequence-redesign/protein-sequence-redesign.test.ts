@@ -5,6 +5,7 @@ import { download, newWorkspace, workspaceKey } from '../../../test/predictions.
 import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, assertRefusedAt, ledgerUnits, stopAndResumeToCompletion, waitForRun, usageToday, assertInvisibleElsewhere } from '../../../test/pipelines.ts';
 import { apiError, assertFields } from '../../../test/sdk-assertions.ts';
 import { readTarGz } from '../../../../engines/test/helpers.ts';
+import { twoChainCif } from '../protein-design/examples.ts';
 import { binderRedesignBody, genericRedesignBody } from './examples.ts';
 
 const HYDROPHOBIC = 'ILVMFWY';
@@ -139,6 +140,7 @@ describe('protein sequence redesign', () => {
       [withBinder({ design_motifs: [motif, { ...motif, residues: [7, 3] }] }), 422, 'entities[1].design_motifs[1].residues[1]'],
       [withMotif({ filters: [{ type: 'excluded_amino_acids', amino_acids: ['B'] }] }), 422, 'entities[1].design_motifs[0].filters[0].amino_acids[0]'],
       [{ ...withMotif({ residues: [2] }), num_proteins: 100 }, 422, 'num_proteins'],
+      [{ ...body, structure: { ...body.structure, data: Buffer.from(twoChainCif().replace(' C CA HIS B 3 ', ' C CB HIS B 3 ')).toString('base64') } }, 422, 'entities[1].design_motifs[0].residues[1]'],
     ]);
     assert.equal(await snapshotDatabase(server.storage), before);
   });
