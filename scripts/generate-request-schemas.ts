@@ -64,10 +64,15 @@ function makeIntegers(schema: Schema, name: string | undefined, kind: 'value' | 
   void name;
 }
 
-/** The property that tells a union's object variants apart: `type`, or another (`chain_type`) every variant fixes. */
+/**
+ * The property that tells a union's object variants apart: `type`, or another (`chain_type`,
+ * `role`) every variant fixes to a different value — sequence redesign's binder entities are all
+ * `type: "from_template"` and differ by `role`.
+ */
 function discriminatorOf(variants: Schema[]): string | undefined {
   const fixed = (variant: Schema) => (variant.type === 'object' ? Object.keys(variant.properties ?? {}).filter((key) => variant.properties[key].const !== undefined && variant.required?.includes(key)) : []);
-  const common = variants.map(fixed).reduce((a, b) => a.filter((key) => b.includes(key)));
+  const distinct = (key: string) => new Set(variants.map((variant) => variant.properties[key].const)).size === variants.length;
+  const common = variants.map(fixed).reduce((a, b) => a.filter((key) => b.includes(key))).filter(distinct);
   return common.includes('type') ? 'type' : common[0];
 }
 

@@ -76,6 +76,18 @@ export function lookupCcd(code: string): CcdComponent | undefined {
   return component;
 }
 
+/**
+ * Heavy atoms counted for a well-formed CCD code that the embedded table does not list: a
+ * typical drug-sized ligand. Such codes are accepted; a live engine resolves them against the
+ * full dictionary.
+ */
+export const UNLISTED_CCD_HEAVY_ATOMS = 30;
+
+/** Heavy atoms of a CCD component, for sizing complexes (pricing tiers, engine capacity). */
+export function ccdHeavyAtoms(code: string): number {
+  return lookupCcd(code)?.atoms.length ?? UNLISTED_CCD_HEAVY_ATOMS;
+}
+
 /** How many components the table lists. */
 export function ccdComponentCount(): number {
   return table().size;

@@ -78,12 +78,18 @@ export function chainLengthRange(chain: PlannedChain): { min: number; max: numbe
   return { min, max };
 }
 
+/** Whether `motif` (X = any residue) is spelt at `start` of `sequence`. */
+export function matchesMotif(sequence: string, start: number, motif: string): boolean {
+  for (let k = 0; k < motif.length; k++) if (motif[k] !== 'X' && sequence[start + k] !== motif[k]) return false;
+  return true;
+}
+
 export function isDesigned(chain: PlannedChain): boolean {
   return chain.segments.some((segment) => segment.kind === 'designed');
 }
 
 /** Filters from a list of `global_design_filters` / motif `filters` items, on top of `base`. */
-function filtersFrom(items: Untyped[] | undefined, base: SequenceFilters, path: string, errors: PlanErrors): SequenceFilters {
+export function filtersFrom(items: Untyped[] | undefined, base: SequenceFilters, path: string, errors: PlanErrors): SequenceFilters {
   const excluded = new Set(base.excluded);
   let maxHydrophobicFraction = base.maxHydrophobicFraction;
   const excludedMotifs = [...base.excludedMotifs];
@@ -130,8 +136,8 @@ function motifs(list: string[] | undefined, path: string, errors: PlanErrors): s
   return list ?? [];
 }
 
-/** Template chains by template id (binder/generic bodies) or by structure path (legacy body). */
-class Templates {
+/** Template chains by template id (binder/generic bodies) or by structure path (legacy body, redesign). */
+export class Templates {
   private readonly cache = new Map<string, CifChain[] | string>();
   constructor(private readonly files: ReadonlyMap<string, InputFile>) {}
 
@@ -265,9 +271,9 @@ function fixedEntityChains(entity: Untyped, filters: SequenceFilters, path: stri
   }
 }
 
-const NO_FILTERS: SequenceFilters = { excluded: new Set(), excludedMotifs: [] };
+export const NO_FILTERS: SequenceFilters = { excluded: new Set(), excludedMotifs: [] };
 /** `global_design_filters` omitted → no cysteines (spec/API.md §10); `[]` → no filters. */
-const DEFAULT_FILTERS: SequenceFilters = { excluded: new Set(['C']), excludedMotifs: [] };
+export const DEFAULT_FILTERS: SequenceFilters = { excluded: new Set(['C']), excludedMotifs: [] };
 
 interface Context {
   templates: Templates;
@@ -339,16 +345,51 @@ function selectedChains(spec: Untyped, structurePath: string, filters: SequenceF
   return planned;
 }
 
-/** A legacy `target`. */
+/** A legacy `target` (also the target of a protein library screen). */
 function legacyTarget(target: Untyped, context: Context): PlannedChain[] {
   if (target.type === 'structure_template') return selectedChains(target, 'target.structure', NO_FILTERS, 'target', context, 'target');
   const chains = (target.entities as Untyped[]).flatMap((entity, index) => fixedEntityChains(entity, NO_FILTERS, `target.entities[${index}]`, context.errors));
-  for (const [chainId, indices] of Object.entries<number[]>(target.epitope_residues ?? {})) {
-    const chain = chains.find((c) => c.id === chainId);
-    if (!chain) context.errors[`target.epitope_residues.${chainId}`] = 'names no chain of the target';
-    else chain.epitope = checkSubset(indices, chainLengthRange(chain).max, `target.epitope_residues.${chainId}`, context.errors);
+  const residuesOf = (field: 'epitope_residues' | 'non_binding_residues') =>
+    Object.entries<number[]>(target[field] ?? {}).flatMap(([chainId, indices]) => {
+      const chain = chains.find((c) => c.id === chainId);
+      const at = `target.${field}.${chainId}`;
+      if (!chain) context.errors[at] = 'names no chain of the target';
+      else if (chain.segments.length === 0) context.errors[at] = `names chain ${chainId}, which is not a polymer; ligands are marked with epitope_ligand_chains`;
+      else return [{ chain, indices: checkSubset(indices, chainLengthRange(chain).max, at, context.errors) }];
+      return [];
+    });
+  for (const { chain, indices } of residuesOf('epitope_residues')) chain.epitope = indices;
+  for (const { chain, indices } of residuesOf('non_binding_residues')) {
+    chain.avoid = indices;
+    const overlap = indices?.find((index) => chain.epitope?.includes(index));
+    if (overlap !== undefined) context.errors[`target.non_binding_residues.${chain.id}`] = `must not overlap epitope_residues (both name residue ${overlap})`;
   }
+  (target.epitope_ligand_chains as string[] | undefined)?.forEach((chainId, index) => {
+    const chain = chains.find((c) => c.id === chainId);
+    if (!chain || chain.segments.length > 0) context.errors[`target.epitope_ligand_chains[${index}]`] = `must name a ligand chain of the target (ligand chains: ${chains.filter((c) => c.segments.length === 0).map((c) => c.id).join(', ') || 'none'})`;
+  });
   return chains;
+}
+
+/**
+ * The fixed target of a library screen, which has the shape of the legacy design body's
+ * `target` (spec/API.md §10): its chains, or the problems keyed by path. `files` holds the
+ * decoded `target.structure` of a structure template.
+ */
+export function planTarget(target: JobInput<'protein_library_screen'>['target'], files: ReadonlyMap<string, InputFile>): PlannedChain[] | { errors: PlanErrors } {
+  const errors: PlanErrors = {};
+  const context: Context = { templates: new Templates(files), errors, templatePaths: new Map() };
+  if (target.type === 'structure_template') {
+    const chains = context.templates.chains('target.structure');
+    if (typeof chains === 'string') errors['target.structure'] = chains;
+  }
+  const chains = legacyTarget(target, context);
+  const ids = new Set<string>();
+  for (const chain of chains) {
+    if (ids.has(chain.id)) errors.target ??= `names chain id ${chain.id} twice`;
+    ids.add(chain.id);
+  }
+  return Object.keys(errors).length > 0 ? { errors } : chains;
 }
 
 /** One binder specification of the legacy body (or of its uniformly sampled list). */
@@ -394,6 +435,12 @@ function entityChains(entities: Untyped[], filters: SequenceFilters, path: strin
   });
 }
 
+/** The first chain id that `used` does not hold: a letter, then a letter and a digit. */
+export function freeChainId(used: ReadonlySet<string>): string {
+  const letters = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
+  return letters.find((letter) => !used.has(letter)) ?? letters.flatMap((letter) => [...'123456789'].map((digit) => letter + digit)).find((id) => !used.has(id))!;
+}
+
 /** Curated scaffolds have fixed chain ids; one that a target chain already uses takes the next free letter. */
 function renameCuratedChains(plan: DesignPlan): void {
   const taken = new Set(plan.target.map((chain) => chain.id));
@@ -401,7 +448,7 @@ function renameCuratedChains(plan: DesignPlan): void {
     if (!option.scaffold) continue;
     const used = new Set(taken);
     for (const chain of option.chains) {
-      if (used.has(chain.id)) chain.id = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'].find((letter) => !used.has(letter)) ?? `${chain.id}1`;
+      if (used.has(chain.id)) chain.id = freeChainId(used);
       used.add(chain.id);
     }
   }

@@ -1,10 +1,12 @@
-import type { JobInput } from '../../job-types.ts';
-import type { Float32Array2D } from '../../npz.ts';
+import type { JobInput, PipelineKind } from '../../job-types.ts';
+import { type Float32Array2D, npz } from '../../npz.ts';
+import { type PlannedChain, isDesigned } from '../../protein/design-plan.ts';
 import type { BindingMetrics, SampleMetrics } from '../../structure-output.ts';
 import { sharedWorkerPool, type WorkerPool } from '../../worker-pool.ts';
 import type { SynthesizedComplex } from '../complex.ts';
 import { SYNTHETIC_TASKS } from '../index.ts';
 import { bindingMetricsOf, complexSpecOf } from '../structure-and-binding.ts';
+import type { PositionOutcome, ResultRow } from './batches.ts';
 
 /**
  * The structure of one pipeline result in test mode: the complex of its entities (target and
@@ -26,9 +28,19 @@ type Binding = JobInput<'structure_and_binding'>['binding'];
 /** Bonds and constraints of the complex: the pocket residues a ligand must sit at, contacts. */
 type Restraints = Pick<JobInput<'structure_and_binding'>, 'bonds' | 'constraints'>;
 
-/** Folding, packing and confidence grow with the complex: they run in the engines' worker pool. */
-export async function resultStructure(entities: Entities, binding: Binding, seed: string, restraints: Restraints = {}, pool: WorkerPool = sharedWorkerPool()): Promise<ResultStructure> {
-  const complex = await pool.run<SynthesizedComplex>(SYNTHETIC_TASKS.complex, { spec: complexSpecOf({ entities, binding, ...restraints }), seed });
+/**
+ * Folding, packing and confidence grow with the complex: they run in the engines' worker pool.
+ * `quality` ∈ [0, 1] sets how confident the prediction is (drawn from the seed when omitted).
+ */
+export async function resultStructure(
+  entities: Entities,
+  binding: Binding,
+  seed: string,
+  { quality, ...restraints }: Restraints & { quality?: number } = {},
+  pool: WorkerPool = sharedWorkerPool(),
+): Promise<ResultStructure> {
+  const spec = { ...complexSpecOf({ entities, binding, ...restraints }), ...(quality === undefined ? {} : { quality }) };
+  const complex = await pool.run<SynthesizedComplex>(SYNTHETIC_TASKS.complex, { spec, seed });
   return { cif: complex.cif, pae: complex.pae, metrics: complex.confidence.metrics, binding: bindingMetricsOf(binding, complex), chains: complex.chains };
 }
 
@@ -68,4 +80,59 @@ export function ipsaeMin(structure: ResultStructure, a: readonly string[], b: re
   const left = tokens(a);
   const right = tokens(b);
   return Math.round(Math.min(direction(left, right), direction(right, left)) * 1e4) / 1e4;
+}
+
+/** Helix / sheet / loop fractions from residue propensities (Chou–Fasman classes), summing to 1. */
+export function secondaryStructureFractions(sequence: string): { helix_fraction: number; sheet_fraction: number; loop_fraction: number } {
+  if (sequence.length <= 5) return { helix_fraction: 0, sheet_fraction: 0, loop_fraction: 1 };
+  const count = (letters: string) => [...sequence].filter((letter) => letters.includes(letter)).length / sequence.length;
+  const helix = Math.min(0.9, 1.1 * count('AELMQKRH'));
+  const sheet = Math.min(0.9 - helix * 0.5, 0.8 * count('VIYFWT'));
+  const round = (value: number) => Math.round(value * 1000) / 1000;
+  const helixFraction = round(helix);
+  const sheetFraction = round(Math.max(0, Math.min(1 - helixFraction, sheet)));
+  return { helix_fraction: helixFraction, sheet_fraction: sheetFraction, loop_fraction: round(1 - helixFraction - sheetFraction) };
+}
+
+type Entity = Entities[number];
+
+/** A planned chain as a result entity: designed chains as proteins with their `sequence`, fixed ones as the request gave them. */
+export function entityOf(chain: PlannedChain, sequence?: string): Entity {
+  if (chain.source && !isDesigned(chain)) return { ...chain.source, chain_ids: [chain.id] } as Entity;
+  if (chain.type === 'protein' || chain.type === 'rna' || chain.type === 'dna') {
+    return { type: chain.type, chain_ids: [chain.id], value: sequence ?? chain.segments.map((s) => (s.kind === 'fixed' ? s.sequence : '')).join(''), ...(chain.cyclic ? { cyclic: true } : {}) } as Entity;
+  }
+  return { type: chain.type, chain_ids: [chain.id], value: chain.value ?? '' } as Entity;
+}
+
+type Fractions = ReturnType<typeof secondaryStructureFractions>;
+
+/** The binder metric set of protein pipelines (spec/API.md §10), from the structure of the complex. */
+export function binderMetrics(structure: ResultStructure, binderIds: readonly string[], targetIds: readonly string[], fractions: Fractions) {
+  return {
+    binding_confidence: structure.binding?.binding_confidence ?? structure.metrics.iptm,
+    iptm: structure.metrics.iptm,
+    min_interaction_pae: minInteractionPae(structure, binderIds, targetIds),
+    structure_confidence: structure.metrics.structure_confidence,
+    ...fractions,
+    ipsae_min: ipsaeMin(structure, binderIds, targetIds),
+  };
+}
+
+/** The metrics of generic (target-less) protein results. */
+export function genericMetrics(structure: ResultStructure, fractions: Fractions) {
+  return { structure_confidence: structure.metrics.structure_confidence, ...fractions };
+}
+
+/**
+ * A protein pipeline's result: its row (a `low_confidence` warning when the structure is
+ * doubtful) and the files of its archive, the metrics in `metrics.json` exactly as in the row.
+ */
+export function proteinResult<K extends PipelineKind>(structure: ResultStructure, row: { entities: Entities; metrics: { structure_confidence: number } } & Record<string, unknown>, noun: string): PositionOutcome<K> {
+  const warnings = row.metrics.structure_confidence < 0.6 ? [{ code: 'low_confidence', message: `The predicted structure of this ${noun} has low confidence.` }] : undefined;
+  return {
+    kind: 'result',
+    row: { ...row, ...(warnings ? { warnings } : {}) } as unknown as ResultRow<K>,
+    files: { cif: structure.cif, paeNpz: npz({ pae: structure.pae }), metricsJson: Buffer.from(JSON.stringify(row.metrics, null, 2) + '\n') },
+  };
 }

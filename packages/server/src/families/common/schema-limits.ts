@@ -24,3 +24,12 @@ export const START_FIELD_LIMITS: Limits = {
   idempotency_key: { minLength: 1, maxLength: 255 },
   workspace_id: { minLength: 1, maxLength: 128 },
 };
+
+/**
+ * Base64 file uploads of the generated schemas (`{type: "base64", data, media_type}`): marked as
+ * such, so that their routes take large bodies (plugins/body-limits.ts) as the prediction routes
+ * do, rather than the small default limit.
+ */
+export const BASE64_FILE_LIMITS: Limits = {
+  data: { minLength: 1, contentEncoding: 'base64' },
+};

@@ -12,3 +12,6 @@ export const SYNTHETIC_PIPELINE_TIMING: Record<TestTiming, SyntheticPipelineTimi
   fast: { batchSize: 10, intervalMs: 200 },
   realistic: { batchSize: 1, intervalMs: 30_000 },
 };
+
+/** How long a test-mode pipeline run waits in `pending`: a moment under `fast`, as a queued GPU run would under `realistic`. */
+export const SYNTHETIC_PIPELINE_PENDING_MS: Record<TestTiming, number> = { instant: 0, fast: 100, realistic: 10_000 };

@@ -1,10 +1,11 @@
-import { type DesignPlan, type InputFile, type JobInput, chainLengthRange, createSyntheticProteinDesignEngine, planProteinDesign } from '@boltz/engines';
+import { type DesignPlan, type InputFile, type JobInput, createSyntheticProteinDesignEngine, planProteinDesign } from '@boltz/engines';
 import type { Chemistry } from '@boltz/chemistry';
 import { quote } from '../../billing/prices.ts';
 import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
 import { type FoundFileInput, structureMediaTypes } from '../common/file-input.ts';
-import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
-import { ccdHeavyAtoms } from '../structure-and-binding/tokens.ts';
+import { pipelineInputOf, planErrors } from '../common/pipeline-input.ts';
+import { SYNTHETIC_PIPELINE_PENDING_MS, SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
+import { plannedTokens } from '../common/planned-tokens.ts';
 import listCuratedSpecifications from './curated-specifications.ts';
 import { legacyDesignBody } from './examples.ts';
 import { ProteinDesignStartBody } from './start-body.ts';
@@ -32,14 +33,7 @@ function fileInputs(input: Input): FoundFileInput[] {
 
 /** Tokens of the largest complex a design can be: target crop + the longest binder (spec/docs `## Cost`). */
 function designTokens(plan: DesignPlan, chemistry: Chemistry): number {
-  const tokens = (chain: DesignPlan['target'][number]) => {
-    if (chain.type === 'ligand_ccd') return ccdHeavyAtoms(chain.value ?? '');
-    if (chain.type === 'ligand_smiles') return chemistry.heavyAtomCount(chain.value ?? '') ?? 0;
-    if (chain.type === 'glycan') return (chain.value ?? '').split(' ').reduce((sum, code) => sum + ccdHeavyAtoms(code), 0);
-    return chainLengthRange(chain).max;
-  };
-  const target = plan.target.reduce((sum, chain) => sum + tokens(chain), 0);
-  return target + Math.max(...plan.binders.map((option) => option.chains.reduce((sum, chain) => sum + tokens(chain), 0)));
+  return plannedTokens(plan.target, chemistry) + Math.max(...plan.binders.map((option) => plannedTokens(option.chains, chemistry)));
 }
 
 function plan(input: Input, files: ReadonlyMap<string, InputFile>) {
@@ -62,11 +56,8 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: ProteinDesignStartBody,
   example: legacyDesignBody(10),
-  inputOf: ({ idempotency_key: _key, workspace_id: _workspace, ...input }) => input as Input,
-  checkInput(input, _chemistry, files) {
-    const planned = plan(input, files);
-    return 'errors' in planned ? planned.errors : {};
-  },
+  inputOf: pipelineInputOf<Input>,
+  checkInput: (input, _chemistry, files) => planErrors(plan(input, files)),
   // Unit = designed protein, priced per size tier of the complex (spec/API.md §7.4).
   quote(prices, input, chemistry, files) {
     const planned = plan(input, files);
@@ -75,7 +66,7 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   },
   fileInputs,
   initialProgress: (input) => ({ num_proteins_generated: 0, total_proteins_to_generate: input.num_proteins }),
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
+  testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticProteinDesignEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
     live: () => undefined,

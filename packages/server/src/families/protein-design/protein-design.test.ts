@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { APIError } from 'boltz-api';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { download, newWorkspace, workspaceKey } from '../../../test/predictions.ts';
-import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, ledgerUnits, legacyDesignBody, terminal, waitForRun } from '../../../test/pipelines.ts';
+import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, allResults, ledgerUnits, legacyDesignBody, terminal, waitForRun, usageToday, assertInvisibleElsewhere, assertRefusedAt } from '../../../test/pipelines.ts';
 import { apiError, assertFields } from '../../../test/sdk-assertions.ts';
 import { readTarGz } from '../../../../engines/test/helpers.ts';
 
@@ -56,14 +56,7 @@ describe('protein design', () => {
     const ledger = await ledgerUnits(server, started.id);
     assert.equal(ledger.units, 30);
     assert.ok(ledger.rows > 1, 'one ledger row per settled batch');
-    const day = new Date().toISOString().slice(0, 10);
-    const usage = await server.client(server.testAdminKey).admin.usage.list({
-      starting_at: `${day}T00:00:00Z`,
-      ending_at: new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString(),
-      window_size: 'DAY',
-      'group_by[]': ['application'],
-    });
-    assert.ok(usage.data.some((bucket) => bucket.application === 'protein_design' && bucket.quantity >= 30), JSON.stringify(usage.data));
+    assert.ok((await usageToday(server, 'protein_design')) >= 30, 'the usage endpoint shows the run');
   });
 
   it('serves each result archive and structure, the same bytes every time', async () => {
@@ -187,27 +180,12 @@ describe('protein design', () => {
       [{ ...body, binder_specification: { ...body.binder_specification, entities: [{ type: 'designed_protein', chain_ids: ['A'], value: '10' }] } }, 422, 'binder_specification'],
       [{ ...body, target: { ...body.target, structure: { type: 'base64', media_type: 'chemical/x-cif', data: Buffer.from('not a structure').toString('base64') } } }, 422, 'target.structure'],
     ];
-    for (const [request, code, path] of cases) {
-      for (const call of [() => client.protein.design.start(request as never), () => client.protein.design.estimateCost(request as never)]) {
-        await assert.rejects(call(), (error) => {
-          apiError(code)(error);
-          const details = (error as APIError).error as { details?: Record<string, string> };
-          assert.ok(details.details && Object.keys(details.details).some((key) => key === path), `${path} in ${JSON.stringify(details)}`);
-          return true;
-        });
-      }
-    }
+    await assertRefusedAt(client, 'design', cases);
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 
   it('keeps other workspaces’ and other modes’ runs invisible', async () => {
     const run = await server.client(key).protein.design.start(legacyDesignBody(10));
-    const other = server.client(await workspaceKey(server, await newWorkspace(server, 'Others'), 'test'));
-    await assert.rejects(other.protein.design.retrieve(run.id), apiError(404, 'not_found'));
-    await assert.rejects(other.protein.design.listResults(run.id).then((page) => page), apiError(404, 'not_found'));
-    await assert.rejects(other.protein.design.stop(run.id), apiError(404, 'not_found'));
-    await assert.rejects(server.client(server.liveAdminKey).protein.design.retrieve(run.id), apiError(404, 'not_found'));
-    assert.equal((await server.client(server.testAdminKey).protein.design.retrieve(run.id)).id, run.id);
-    await assert.rejects(server.client(server.liveAdminKey).protein.design.start(legacyDesignBody(10)), apiError(501, 'engine_unavailable'));
+    await assertInvisibleElsewhere(server, 'design', run.id, await workspaceKey(server, await newWorkspace(server, 'Others'), 'test'), legacyDesignBody(10));
   });
 });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { DesignStartParams } from 'boltz-api/resources/protein/design';
-import { START_FIELD_LIMITS, withLimits } from '../common/schema-limits.ts';
+import { BASE64_FILE_LIMITS, START_FIELD_LIMITS, withLimits } from '../common/schema-limits.ts';
 import START_BODY_SCHEMA from './start-body.schema.json' with { type: 'json' };
 
 /** `num_proteins` of every protein design request (spec/API.md §10). */
@@ -15,6 +15,7 @@ export const MAX_PROTEINS = 1_000_000;
 export const ProteinDesignStartBody = Type.Unsafe<DesignStartParams>(
   withLimits(START_BODY_SCHEMA, {
     ...START_FIELD_LIMITS,
+    ...BASE64_FILE_LIMITS,
     num_proteins: { minimum: MIN_PROTEINS, maximum: MAX_PROTEINS },
     chain_ids: { minItems: 1 },
     templates: { maxItems: 20 },

@@ -1,18 +1,9 @@
-import { type Chemistry, lookupCcd } from '@boltz/chemistry';
+import { type Chemistry, ccdHeavyAtoms } from '@boltz/chemistry';
 import type { StructureAndBindingInput } from './input-schema.ts';
 
+export { UNLISTED_CCD_HEAVY_ATOMS, ccdHeavyAtoms } from '@boltz/chemistry';
+
 type Entity = StructureAndBindingInput['entities'][number];
-
-/**
- * Heavy atoms counted for a well-formed CCD code that the embedded table does not list
- * (packages/chemistry/src/ccd.ts): a typical drug-sized ligand. Such codes are accepted; the live
- * engine resolves them against the full dictionary.
- */
-export const UNLISTED_CCD_HEAVY_ATOMS = 30;
-
-export function ccdHeavyAtoms(code: string): number {
-  return lookupCcd(code)?.atoms.length ?? UNLISTED_CCD_HEAVY_ATOMS;
-}
 
 /** Heavy atoms of a SMILES, null when it does not parse. */
 export type SmilesHeavyAtoms = (smiles: string) => number | null;
