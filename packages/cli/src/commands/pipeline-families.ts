@@ -50,7 +50,10 @@ export interface BodyField {
   description: string;
 }
 
-/** A request shape of a union body, picked by the body's `type` (none = the shape without one). */
+/**
+ * A request shape of a union body, picked by the body's `type` (none = the shape without one).
+ * Missing fields are reported in the order of `fields`, as the official CLI lists its flags.
+ */
 export interface BodyShape {
   type?: string;
   required: readonly string[];
@@ -108,19 +111,19 @@ export const PIPELINE_FAMILIES: readonly PipelineFamily[] = [
     noun: 'design run',
     verbs: [...ALL_VERBS, 'list-curated-specifications'],
     fields: [
-      { field: 'num_proteins', type: 'integer', description: 'number of designs to generate (10–1,000,000)' },
-      proteinTarget,
       {
         field: 'binder_specification',
         type: 'object',
         description:
           'the binder: {type: no_template, modality: peptide, entities: [{type: designed_protein, chain_ids: [P], value: 8..12}]}, structure_template, boltz_curated ({binder: boltz_nanobody}) or uniformly_sampled_specifications',
       },
+      { field: 'num_proteins', type: 'integer', description: 'number of designs to generate (10–1,000,000)' },
+      proteinTarget,
       { field: 'type', type: 'string', choices: ['binder', 'generic'], description: 'request shape: binder (--binder and --template) or generic (--entity and --template); omit it for the --binder-specification shape' },
       { field: 'binder', type: 'object', description: 'the binder of a --type binder request' },
-      { field: 'templates', flag: 'template', type: 'object', repeatable: true, description: 'a template structure (--type binder or generic)' },
       { field: 'entities', flag: 'entity', type: 'object', repeatable: true, description: 'an entity of a --type generic request' },
       { field: 'bonds', flag: 'bond', type: 'object', repeatable: true, description: 'a covalent bond of a --type generic request' },
+      { field: 'templates', flag: 'template', type: 'object', repeatable: true, description: 'a template structure (--type binder or generic)' },
       designFilters,
     ],
     shapes: [
@@ -152,10 +155,10 @@ export const PIPELINE_FAMILIES: readonly PipelineFamily[] = [
     noun: 'sequence redesign run',
     verbs: ALL_VERBS,
     fields: [
-      { field: 'type', type: 'string', choices: ['binder', 'generic'], description: 'binder (chains assigned as target or binder) or generic' },
+      { field: 'entities', flag: 'entity', type: 'object', repeatable: true, description: 'a chain of the input CIF and the residues to redesign (every chain exactly once)' },
       { field: 'num_proteins', type: 'integer', description: 'number of unique filter-passing redesigned proteins to generate' },
       { field: 'structure', type: 'object', description: 'the input CIF: {type: base64, media_type: chemical/x-cif, data: @data:///abs/complex.cif} or {type: url, url: …}' },
-      { field: 'entities', flag: 'entity', type: 'object', repeatable: true, description: 'a chain of the input CIF and the residues to redesign (every chain exactly once)' },
+      { field: 'type', type: 'string', choices: ['binder', 'generic'], description: 'binder (chains assigned as target or binder) or generic' },
       designFilters,
     ],
     shapes: [

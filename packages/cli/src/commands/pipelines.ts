@@ -72,7 +72,7 @@ function placeholder(field: BodyField): string {
 function missingFields(family: PipelineFamily): (body: Record<string, unknown>) => string[] {
   return (body) => {
     const shape = family.shapes.find((candidate) => candidate.type !== undefined && candidate.type === body.type) ?? family.shapes[0];
-    return shape.required.filter((field) => body[field] === undefined).map((field) => flagName(family.fields.find((candidate) => candidate.field === field)!));
+    return family.fields.filter((field) => shape.required.includes(field.field) && body[field.field] === undefined).map(flagName);
   };
 }
 
