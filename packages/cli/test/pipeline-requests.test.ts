@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli } from './cli-process.ts';
+import { LocalServer, runCli } from './cli-process.ts';
 
 interface Recorded {
   method: string;
@@ -29,31 +28,16 @@ const PREFIXES: Record<string, string> = {
  * and answers like the API (run objects, cursor pages of results with archive URLs, archives), so
  * the tests can check the requests the CLI builds and what download-results writes.
  */
-class RecordingApi {
+class RecordingApi extends LocalServer {
   readonly requests: Recorded[] = [];
   results: Array<Record<string, unknown>> = [];
   archive = Buffer.alloc(0);
-  origin = '';
-  private readonly server: Server = createServer((request, response) => void this.answer(request, response));
-
-  async start(): Promise<void> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('no address');
-    this.origin = `http://127.0.0.1:${address.port}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
 
   last(): Recorded {
     return this.requests[this.requests.length - 1];
   }
 
-  private async answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url!, this.origin);
