@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { twoChainCif } from '../../server/src/families/protein-design/examples.ts';
@@ -145,6 +146,19 @@ describe('boltz-api protein:design', () => {
     assert.equal(again.stderr, '');
     assert.equal(statSync(archive).mtimeMs, before);
     assert.equal(readJsonl(join(runDir, 'results', 'index.jsonl')).length, 10);
+  });
+
+  it('the check-status skill: list --limit 20 --format jsonl | head -20, retrieve --id --format json', async () => {
+    const id = JSON.parse((await cli(['protein:design', 'start', '--input', `@yaml://${payload}`])).stdout).id;
+    // Through a shell pipe, as the skill types it (the server runs in this process: no spawnSync).
+    const listed = await promisify(execFile)('bash', ['-c', `"${process.execPath}" "${CLI_BIN}" protein:design list --limit 20 --format jsonl | head -20`], { cwd: dir, env: { ...process.env, ...env } });
+    assert.equal(listed.stderr, '');
+    const runs = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.ok(runs.length >= 1 && runs.length <= 20);
+    assert.equal(runs[0].id, id, 'newest first');
+    const retrieved = await cli(['protein:design', 'retrieve', '--id', id, '--format', 'json']);
+    assert.equal(retrieved.code, 0, retrieved.stderr);
+    assert.equal(JSON.parse(retrieved.stdout).id, id);
   });
 
   it('retrieve, list, list-results (ids, max-items, raw), list-curated-specifications, delete-data', async () => {
