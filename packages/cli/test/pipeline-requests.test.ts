@@ -32,6 +32,8 @@ class RecordingApi extends LocalServer {
   readonly requests: Recorded[] = [];
   results: Array<Record<string, unknown>> = [];
   archive = Buffer.alloc(0);
+  /** How every run answers: `failed` runs carry an engine error code. */
+  runStatus = 'succeeded';
 
   last(): Recorded {
     return this.requests[this.requests.length - 1];
@@ -55,7 +57,7 @@ class RecordingApi extends LocalServer {
     const match = url.pathname.match(/^\/compute\/v1\/((?:protein|small-molecule)\/[a-z-]+)(?:\/([^/]+))?(?:\/([a-z-]+))?$/);
     if (!match) return send(404, { error: { type: 'not_found', message: 'no route' } });
     const [, resource, id, action] = match;
-    const run = { id: id && !['estimate-cost', 'curated-specifications'].includes(id) ? id : `${PREFIXES[resource]}_rec1`, status: 'succeeded', workspace_id: 'ws_rec', started_at: null, completed_at: null, stopped_at: null, error: null, progress: { latest_result_id: null } };
+    const run = { id: id && !['estimate-cost', 'curated-specifications'].includes(id) ? id : `${PREFIXES[resource]}_rec1`, status: this.runStatus, workspace_id: 'ws_rec', started_at: null, completed_at: null, stopped_at: null, error: this.runStatus === 'failed' ? { code: 'engine_failed', message: 'x' } : null, progress: { latest_result_id: null } };
     if (id === 'estimate-cost') return send(200, { estimated_cost_usd: '1.00', disclaimer: '', breakdown: {} });
     if (action === 'results') {
       const after = url.searchParams.get('after_id');
@@ -240,5 +242,32 @@ describe('boltz-api pipeline requests (recording server)', () => {
     assert.equal(checkpoint.run_type, 'small_molecule_library_screen');
     assert.equal(checkpoint.cursor_after_id, 'pres_b');
     assert.equal(checkpoint.remote.workspace_id, 'ws_rec');
+
+    // An index left with half a line (a kill during the append) is rebuilt from metadata.json.
+    const indexFile = join(runDir, 'results', 'index.jsonl');
+    const complete = readFileSync(indexFile, 'utf8');
+    writeFileSync(indexFile, `${complete.split('\n')[0]}\n{"id": "pres_`);
+    const again = await cli(['download-results', '--name', 'screen', '--poll-interval-seconds', '0']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(readFileSync(indexFile, 'utf8'), complete);
+  });
+
+  it('a failed pipeline run: its results are downloaded, then `Run <id> failed with error code <code>`', async () => {
+    api.runStatus = 'failed';
+    try {
+      const result = await cli(['download-results', 'sm_des_failed', '--run-dir', join(dir, 'failed'), '--download-mode', 'metadata_only']);
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      const lines = result.stderr.trim().split('\n');
+      assert.equal(lines[lines.length - 1], 'Run sm_des_failed failed with error code engine_failed');
+      assert.equal(JSON.parse(lines[lines.length - 2]).event, 'failed');
+      assert.equal(readFileSync(join(dir, 'failed', 'results', 'index.jsonl'), 'utf8').trim().split('\n').length, 2);
+      assert.match(readFileSync(join(dir, 'failed', 'results', 'summary.csv'), 'utf8'), /^smiles,id,/);
+      const status = JSON.parse((await cli(['download-status', '--run-dir', join(dir, 'failed')])).stdout);
+      assert.equal(status.phase, 'failed');
+      assert.equal(status.download_mode, 'metadata_only');
+    } finally {
+      api.runStatus = 'succeeded';
+    }
   });
 });
