@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { twoChainCif } from '../../server/src/families/protein-design/examples.ts';
 import { type TestServer, startTestServer } from '../../server/test/harness.ts';
 import { CLI_BIN, parseJsonStream, runCli } from './cli-process.ts';
+import { readJsonl, runSkillWorkflow, waitForStatus } from './skill-workflow.ts';
 
 /** The official protein-design skill's payload file: a CIF target by `@data://` and a DSL binder. */
 function skillPayload(dir: string, numProteins: number): string {
@@ -38,12 +39,6 @@ function skillPayload(dir: string, numProteins: number): string {
   ].join('\n');
 }
 
-const readJsonl = (path: string) =>
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-
 /**
  * protein:design through the CLI as a process against a real server in test mode: the official
  * skill's workflow typed as its SKILL.md shows it, every subcommand, `run`, and download-results
@@ -66,86 +61,22 @@ describe('boltz-api protein:design', () => {
 
   const cli = (args: string[], options: { input?: string } = {}) => runCli(args, { env, cwd: dir, ...options });
 
-  async function waitForStatus(id: string, wanted: string[]): Promise<string> {
-    for (let i = 0; i < 600; i++) {
-      const status = (await cli(['protein:design', 'retrieve', id, '-r', '--transform', 'status'])).stdout.trim();
-      if (wanted.includes(status)) return status;
-      await sleep(100);
-    }
-    throw new Error(`${id} never reached ${wanted.join('/')}`);
-  }
-
   it('the skill workflow: estimate-cost, start by idempotency key, download-results, download-status, rank from index.jsonl', async () => {
-    const root = join(dir, 'boltz-experiments');
-    const quote = await cli(['protein:design', 'estimate-cost', '--input', `@yaml://${payload}`]);
-    assert.equal(quote.code, 0, quote.stderr);
-    const estimate = JSON.parse(quote.stdout);
-    assert.equal(typeof estimate.estimated_cost_usd, 'string');
-    assert.equal(estimate.breakdown.num_units, 10);
-
-    const start = ['protein:design', 'start', '--idempotency-key', 'protein-design-peptide-a-v1', '--input', `@yaml://${payload}`, '--raw-output', '--transform', 'id'];
-    const started = await cli(start);
-    assert.equal(started.code, 0, started.stderr);
-    const id = started.stdout.trim();
-    assert.match(started.stdout, /^prot_des_\w+\n$/);
-    assert.equal((await cli(start)).stdout, started.stdout, 'the same idempotency key returns the same run');
-
-    // The skill launches the downloader in the background; here the run is finished first so the
-    // 60-second poll interval it types never has to elapse.
-    assert.equal(await waitForStatus(id, ['succeeded', 'failed']), 'succeeded');
-    const downloadArgs = ['download-results', '--id', id, '--name', 'protein-design-peptide-a-v1', '--root-dir', root, '--poll-interval-seconds', '60'];
-    const downloaded = await cli(downloadArgs);
-    assert.equal(downloaded.code, 0, downloaded.stderr);
-    const runDir = join(root, 'protein-design-peptide-a-v1');
-    assert.equal(downloaded.stdout, `${runDir}\n`);
-    const events = downloaded.stderr.trim().split('\n').map((line) => JSON.parse(line));
-    assert.deepEqual([...new Set(events.map((event) => event.event))], ['waiting', 'status', 'page_discovered', 'archive_download', 'archive_extract', 'ready']);
-    assert.ok(events.filter((event) => event.event === 'archive_extract').every((event) => /^pres_/.test(event.result_id)));
-
-    const status = await cli(['--format', 'json', 'download-status', '--name', 'protein-design-peptide-a-v1', '--root-dir', root]);
-    assert.equal(status.code, 0, status.stderr);
-    const summary = JSON.parse(status.stdout);
-    assert.equal(summary.phase, 'ready');
-    assert.equal(summary.ready, true);
-    assert.equal(summary.run_type, 'protein_design');
-    assert.equal(summary.run_id, id);
-    assert.equal(summary.status, 'succeeded');
-    assert.match(summary.cursor_after_id, /^pres_/);
-
-    // Layout (CLI.md §9.2 and the skill's references/results.md).
-    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
-    assert.equal(run.id, id);
-    assert.doesNotMatch(JSON.stringify(run), /"url"/, 'presigned URLs are not kept');
-    const index = readJsonl(join(runDir, 'results', 'index.jsonl'));
-    assert.equal(index.length, 10);
-    assert.deepEqual(index.map((entry) => entry.id), index.map((entry) => entry.id).sort(), 'sorted by id');
-    assert.equal(new Set(index.map((entry) => entry.id)).size, 10);
+    const { runDir, index } = await runSkillWorkflow(cli, {
+      resource: 'protein:design',
+      payload,
+      runName: 'protein-design-peptide-a-v1',
+      root: join(dir, 'boltz-experiments'),
+      pollSeconds: 60,
+      idPrefix: 'prot_des_',
+      results: 10,
+    });
     for (const entry of index) {
-      assert.equal(entry.artifacts, undefined);
-      assert.deepEqual(Object.keys(entry.paths).sort(), ['archive', 'files', 'metrics', 'pae', 'structure']);
-      assert.equal(entry.paths.archive, `results/${entry.id}/archive.tar.gz`);
-      assert.equal(entry.paths.metrics, `results/${entry.id}/files/result/metrics.json`);
-      for (const path of Object.values(entry.paths) as string[]) assert.ok(existsSync(join(runDir, path)), path);
-      assert.ok(/\.(cif|pdb)$/.test(entry.paths.structure));
-      assert.equal(typeof entry.metrics.binding_confidence, 'number');
       const binder = entry.entities.find((entity: { chain_ids: string[] }) => entity.chain_ids[0] === 'P');
       assert.equal(binder.type, 'protein', 'the designed binder comes back as type protein (results.md)');
-      const metadata = JSON.parse(readFileSync(join(runDir, 'results', entry.id, 'metadata.json'), 'utf8'));
-      const { paths: _paths, ...withoutPaths } = entry;
-      assert.deepEqual(metadata, withoutPaths);
+      assert.match(binder.value, /^GS[A-Z]{8,12}G$/);
     }
-    const ranked = [...index].sort((a, b) => b.metrics.binding_confidence - a.metrics.binding_confidence);
-    assert.ok(ranked[0].metrics.binding_confidence >= ranked[9].metrics.binding_confidence);
     assert.equal(existsSync(join(runDir, 'results', 'summary.csv')), false, 'summary.csv is for small-molecule runs');
-
-    // A rerun is idempotent: nothing is downloaded again.
-    const archive = join(runDir, index[0].paths.archive);
-    const before = statSync(archive).mtimeMs;
-    const again = await cli(['download-results', '--name', 'protein-design-peptide-a-v1', '--root-dir', root, '--progress-format', 'text']);
-    assert.equal(again.code, 0, again.stderr);
-    assert.equal(again.stderr, '');
-    assert.equal(statSync(archive).mtimeMs, before);
-    assert.equal(readJsonl(join(runDir, 'results', 'index.jsonl')).length, 10);
   });
 
   it('the check-status skill: list --limit 20 --format jsonl | head -20, retrieve --id --format json', async () => {
@@ -164,7 +95,7 @@ describe('boltz-api protein:design', () => {
   it('retrieve, list, list-results (ids, max-items, raw), list-curated-specifications, delete-data', async () => {
     const started = JSON.parse((await cli(['protein:design', 'start', '--input', `@yaml://${payload}`, '--input.num-proteins', '12'])).stdout);
     assert.equal(started.progress.total_proteins_to_generate, 12, '--input.num-proteins sets the field inside --input');
-    await waitForStatus(started.id, ['succeeded']);
+    await waitForStatus(cli, 'protein:design', started.id, ['succeeded']);
     const [retrieved, listed, results, some, page, curated, badType] = await Promise.all([
       cli(['protein:design', 'retrieve', '--id', started.id, '--transform', 'progress.num_proteins_generated']),
       cli(['protein:design', 'list', '--max-items', '2', '--format', 'jsonl']),
@@ -248,7 +179,7 @@ describe('boltz-api protein:design', () => {
     assert.equal(index.length, 150);
     assert.equal(new Set(index.map((entry) => entry.id)).size, 150);
     assert.deepEqual(index.map((entry) => entry.id), index.map((entry) => entry.id).sort());
-    for (const entry of index) assert.ok(existsSync(join(runDir, entry.paths.metrics)), entry.id);
+    for (const entry of index) assert.ok(existsSync(join(runDir, entry.paths!.metrics)), entry.id);
     assert.equal(readdirSync(runDir).some((name) => name.includes('.tmp-')), false);
   });
 
