@@ -101,6 +101,7 @@ function pipelineResource(family: PipelineFamily): ResourceCommand {
       requiredBodyFields,
     },
     runCommand({
+      pipeline: true,
       summary: `Start a ${family.noun}, wait for it and download every result into a local run directory`,
       startFlags,
       requiredBodyFields,

@@ -42,6 +42,7 @@ function predictionResource(family: PredictionFamily): ResourceCommand {
     subcommands: [
       start,
       runCommand({
+        pipeline: false,
         summary: 'Submit a prediction, wait for it and download its results into a local run directory',
         startFlags: startFlags(family),
         start: (client, body) => family.sdk(client).start(body as never),

@@ -54,7 +54,7 @@ export function resolveRunDirectory(local: Record<string, unknown>, given: Set<s
 export async function downloadResults(context: CommandContext, options: { start?: (client: Boltz) => PromiseLike<{ id: string; workspace_id?: string | null }> } = {}): Promise<void> {
   const { local, given } = context;
   const pollSeconds = local['poll-interval-seconds'] as number;
-  const workers = local.workers as number;
+  const workers = (local.workers as number | undefined) ?? 4;
   const downloadMode = local['download-mode'] as Checkpoint['download_mode'];
   if (pollSeconds < 0) throw new UsageError('--poll-interval-seconds must be at least 0');
   if (workers < 1) throw new UsageError('--workers must be at least 1');
@@ -63,9 +63,8 @@ export async function downloadResults(context: CommandContext, options: { start?
   let id = local.id as string | undefined;
   let workspaceId = (local['workspace-id'] as string | undefined) ?? null;
   let runDir = resolveRunDirectory(local, given, id);
-  if (id && given.has('download-mode') && downloadMode !== 'everything' && !pipelineFamilyForRunType(runTypeFromId(id))) {
-    throw new UsageError('--download-mode only supports pipeline run IDs');
-  }
+  const predictionMode = (runId: string) => given.has('download-mode') && downloadMode !== 'everything' && !pipelineFamilyForRunType(runTypeFromId(runId));
+  if (id && predictionMode(id)) throw new UsageError('--download-mode only supports pipeline run IDs');
   if (options.start) {
     // `run` never reuses a directory: a second run would mix two jobs' files (§9.1).
     if (runDir && existsSync(checkpointPath(runDir))) throw new CliError(`${runDir} already holds a download run (.boltz-run.json); choose another --name or --run-dir`);
@@ -153,6 +152,8 @@ async function downloadPrediction(download: DownloadRun): Promise<void> {
  */
 export function runCommand(options: {
   summary: string;
+  /** Pipelines also take --download-mode and --workers (§9.1); predictions have one archive. */
+  pipeline: boolean;
   startFlags: FlagSpec[];
   requiredBodyFields?: LeafCommand['requiredBodyFields'];
   start(client: Boltz, body: unknown): PromiseLike<{ id: string; workspace_id?: string | null }>;
@@ -161,7 +162,7 @@ export function runCommand(options: {
     name: 'run',
     summary: options.summary,
     description: 'Prints the absolute path of the run directory on stdout; progress goes to stderr. Takes the start flags plus the download flags.',
-    flags: [...options.startFlags, ...DOWNLOAD_FLAGS.filter((flag) => flag.flag !== 'id' && flag.flag !== 'workspace-id')],
+    flags: [...options.startFlags, ...DOWNLOAD_FLAGS.filter((flag) => !['id', 'workspace-id', ...(options.pipeline ? [] : ['download-mode', 'workers'])].includes(flag.flag))],
     readsStdin: true,
     requiredBodyFields: options.requiredBodyFields,
     async run(context) {
