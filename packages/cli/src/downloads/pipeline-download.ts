@@ -40,7 +40,7 @@ export async function downloadPipelineRun(download: DownloadRun, sdk: PipelineSd
   const id = checkpoint.remote.run_id;
   const workspace = () => (checkpoint.remote.workspace_id ? { workspace_id: checkpoint.remote.workspace_id } : {});
   const fetchPage = (afterId: string | null) => json<ResultPage>(sdk.listResults(id, { limit: PAGE_LIMIT, ...(afterId ? { after_id: afterId } : {}), ...workspace() }));
-  const index = new ResultIndex(runDir);
+  const index = await ResultIndex.open(runDir);
   const finish = async () => {
     if (checkpoint.run_type.startsWith('small_molecule_')) await writeSummaryCsv(index, runDir);
   };

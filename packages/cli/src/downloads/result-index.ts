@@ -14,15 +14,23 @@ export class ResultIndex {
   readonly path: string;
   private readonly known = new Set<string>();
 
-  constructor(private readonly runDir: string) {
+  private constructor(private readonly runDir: string) {
     this.path = join(runDir, 'results', 'index.jsonl');
-    if (!existsSync(this.path)) return;
+  }
+
+  /** Reads the ids already listed, line by line (a million-result index is not one string). */
+  static async open(runDir: string): Promise<ResultIndex> {
+    const index = new ResultIndex(runDir);
+    if (!existsSync(index.path)) return index;
     try {
-      for (const line of readFileSync(this.path, 'utf8').split('\n')) if (line) this.known.add(String((JSON.parse(line) as { id: unknown }).id));
+      for await (const line of createInterface({ input: createReadStream(index.path), crlfDelay: Infinity })) {
+        if (line) index.known.add(String((JSON.parse(line) as { id: unknown }).id));
+      }
     } catch {
-      this.known.clear();
-      this.rebuild();
+      index.known.clear();
+      await index.rebuild();
     }
+    return index;
   }
 
   has(id: string): boolean {
@@ -44,17 +52,22 @@ export class ResultIndex {
     return Object.keys(paths).length > 0 ? { ...metadata, paths } : metadata;
   }
 
-  private rebuild(): void {
+  private async rebuild(): Promise<void> {
     const resultsDir = join(this.runDir, 'results');
     const ids = readdirSync(resultsDir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && existsSync(join(resultsDir, entry.name, 'metadata.json')))
       .map((entry) => entry.name)
       .sort();
-    const lines = ids.map((id) => JSON.stringify(this.entry(JSON.parse(readFileSync(join(resultsDir, id, 'metadata.json'), 'utf8')))));
     const temporary = `${this.path}.tmp-${process.pid}`;
-    appendFileSync(temporary, lines.map((line) => `${line}\n`).join(''), { flag: 'w' });
+    const out = createWriteStream(temporary);
+    for (const id of ids) {
+      const line = JSON.stringify(this.entry(JSON.parse(readFileSync(join(resultsDir, id, 'metadata.json'), 'utf8'))));
+      if (!out.write(`${line}\n`)) await once(out, 'drain');
+      this.known.add(id);
+    }
+    out.end();
+    await once(out, 'finish');
     renameSync(temporary, this.path);
-    for (const id of ids) this.known.add(id);
   }
 }
 
