@@ -14,6 +14,11 @@ export interface LeafCommand {
   /** Reads a piped YAML/JSON body (API commands with a request body or parameters, §3). */
   readsStdin?: boolean;
   examples?: string[];
+  /**
+   * Flags still missing once the body is complete (flags, `--input` and stdin merged): for bodies
+   * whose required fields depend on their shape (the pipelines' unions, CLI.md §1.1).
+   */
+  requiredBodyFields?(body: Record<string, unknown>): string[];
   run(context: CommandContext): Promise<number | void>;
 }
 

@@ -11,8 +11,12 @@ export interface FlagSpec {
   type: 'string' | 'integer' | 'number' | 'boolean' | 'object';
   /** Array field filled one element per occurrence (`--allowed-ip a --allowed-ip b`). */
   repeatable?: boolean;
-  /** Where the value goes: request body, query/path parameter, or used by the CLI itself. */
-  placement: 'body' | 'param' | 'local';
+  /**
+   * Where the value goes: request body, query/path parameter, or used by the CLI itself. `merge`:
+   * the pipelines' `--input`, whose object is merged into the top-level body (`field` empty), and
+   * its derived `--input.<field>` flags that set one key of it (CLI.md §1.1).
+   */
+  placement: 'body' | 'param' | 'local' | 'merge';
   required?: boolean;
   /** Accepts the literal `null` (sent as JSON null). */
   nullable?: boolean;

@@ -97,12 +97,20 @@ export async function buildRequest(
   const given = new Set([...values.keys()].map((spec) => spec.flag));
   const params: Record<string, unknown> = {};
   const local: Record<string, unknown> = {};
-  let body: unknown = {};
+  const bodyFlags: Record<string, unknown> = {};
+  // The pipelines' `--input` is merged into the body; `--input.<field>` sets one of its keys and
+  // the per-field flags override both (CLI.md §1.1).
+  let input: Record<string, unknown> = {};
+  const inputFields: Record<string, unknown> = {};
   for (const [spec, value] of values) {
-    if (spec.placement === 'body') (body as Record<string, unknown>)[spec.field] = value;
+    if (spec.placement === 'body') bodyFlags[spec.field] = value;
     else if (spec.placement === 'param') params[spec.field] = value;
-    else local[spec.flag] = value;
+    else if (spec.placement === 'local') local[spec.flag] = value;
+    else if (spec.field !== '') inputFields[spec.field] = value;
+    else if (isRecord(value)) input = value;
+    else if (value !== null) throw new UsageError(`Couldn't convert ${JSON.stringify(value)} to expected type object for flag --${spec.flag}`);
   }
+  let body: unknown = { ...input, ...inputFields, ...bodyFlags };
 
   if (command.readsStdin) {
     const piped = await stdin.readPipedBody();
@@ -117,6 +125,7 @@ export async function buildRequest(
   }
 
   const missing = command.flags.filter((spec) => spec.required && !given.has(spec.flag)).map((spec) => spec.flag);
+  if (command.requiredBodyFields && isRecord(body)) missing.push(...command.requiredBodyFields(body));
   if (missing.length > 0) {
     const what = missing.length === 1 ? `Required flag "${missing[0]}" not set` : `Required flags "${missing.join(', ')}" not set`;
     throw new UsageError(what, invocation);
@@ -133,7 +142,8 @@ function applyOccurrence(values: Map<FlagSpec, unknown>, { spec, subPath, text }
       return;
     }
     const list = (values.get(spec) as unknown[] | undefined) ?? [];
-    if (Array.isArray(value) && spec.type !== 'object') list.push(...value);
+    // `--input.entities '[…]'` names the whole array field; `--entity '{…}'` adds one element.
+    if (Array.isArray(value) && (spec.type !== 'object' || spec.placement === 'merge')) list.push(...value);
     else list.push(value);
     values.set(spec, list);
     return;
@@ -179,7 +189,7 @@ async function mergePipedBody(
   }
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(document)) {
-    const spec = command.flags.find((flag) => flag.placement !== 'body' && flag.field === key);
+    const spec = command.flags.find((flag) => (flag.placement === 'param' || flag.placement === 'local') && flag.field === key);
     if (spec) {
       if (!request.given.has(spec.flag)) {
         if (spec.placement === 'param') request.params[spec.field] = value;

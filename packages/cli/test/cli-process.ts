@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 /** The real `boltz-api` executable, run as a child process the way a user runs it. */
@@ -76,4 +78,25 @@ export function parseJsonStream(text: string): unknown[] {
     }
   }
   return out;
+}
+
+/** A test HTTP server on a free loopback port; subclasses answer the requests. */
+export abstract class LocalServer {
+  origin = '';
+  private readonly server = createServer((request, response) => void this.handle(request, response));
+
+  protected abstract handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+
+  async start(): Promise<void> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    const address = this.server.address();
+    if (!address || typeof address === 'string') throw new Error('test server has no address');
+    this.origin = `http://127.0.0.1:${address.port}`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
 }

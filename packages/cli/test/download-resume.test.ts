@@ -2,42 +2,29 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { type TestServer, startTestServer } from '../../server/test/harness.ts';
-import { CLI_BIN, runCli } from './cli-process.ts';
+import { CLI_BIN, LocalServer, runCli } from './cli-process.ts';
 
 /**
  * A pass-through proxy in front of the real server: JSON bodies have the server's origin rewritten
  * to the proxy's (so presigned archive URLs come through it too), file downloads can be throttled
  * or replaced, and every file request's Range header is recorded.
  */
-class FileProxy {
+class FileProxy extends LocalServer {
   throttle = false;
   replacement: Buffer | undefined;
   readonly fileRequests: Array<{ range: string | undefined; status: number }> = [];
-  private readonly server = createServer((request, response) => void this.forward(request, response));
-  origin = '';
 
-  constructor(private readonly upstream: string) {}
-
-  async start(): Promise<void> {
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('proxy has no address');
-    this.origin = `http://127.0.0.1:${address.port}`;
+  constructor(private readonly upstream: string) {
+    super();
   }
 
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  protected async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'connection')) as Record<string, string>;

@@ -36,7 +36,16 @@ describe('boltz-api help, version and completion', () => {
     assert.equal((await runCli([])).stdout, root.stdout, 'no arguments: the same help');
     const resources = section(root.stdout, 'Resources');
     const commands = section(root.stdout, 'Commands');
-    assert.deepEqual(resources, ['predictions:structure-and-binding', 'predictions:adme', 'admin:workspaces', 'admin:api-keys', 'admin:usage', 'auth', 'cli', 'config']);
+    assert.deepEqual(resources, [
+      'predictions:structure-and-binding',
+      'predictions:adme',
+      'protein:design',
+      'protein:library-screen',
+      'protein:sequence-redesign',
+      'small-molecule:design',
+      'small-molecule:library-screen',
+      'small-molecule:explore',
+      'admin:workspaces', 'admin:api-keys', 'admin:usage', 'auth', 'cli', 'config']);
     assert.deepEqual(commands, ['download-results', 'download-status']);
 
     const leaves: string[][] = commands.map((command) => [command]);
@@ -63,6 +72,18 @@ describe('boltz-api help, version and completion', () => {
     assert.match(create.stdout, /^ {2}--allowed-ip IP {2,}only accept requests/m);
     assert.match(create.stdout.replace(/\s+/g, ' '), /only accept requests from this IP address \(default: any\) \(repeatable\)/);
     assert.match(create.stdout, /^ {2}--name NAME\s+a name to recognise the key by \(required\)$/m);
+
+    // Pipelines (CLI.md §1.1): --input, one --input.<field> and one --<field> per body field.
+    const design = await runCli(['protein:design', 'start', '--help']);
+    for (const flag of ['--input OBJECT', '--input.num-proteins N', '--input.binder-specification OBJECT', '--num-proteins N', '--target OBJECT', '--binder-specification OBJECT', '--template OBJECT', '--idempotency-key KEY', '--workspace-id ID']) {
+      assert.match(design.stdout, new RegExp(`^ {2}${flag.replace(/[.]/g, '\\.')}\\b`, 'm'), flag);
+    }
+    const explore = await runCli(['small-molecule:explore', '--help']);
+    assert.deepEqual(section(explore.stdout, 'Commands'), ['start', 'run', 'retrieve', 'list-results', 'stop', 'resume']);
+    const run = await runCli(['small-molecule:library-screen', 'run', '--help']);
+    for (const flag of ['--molecule OBJECT', '--molecule-filters OBJECT', '--name NAME', '--root-dir DIR', '--download-mode MODE', '--workers, --num-workers N']) {
+      assert.ok(run.stdout.includes(`  ${flag}`), flag);
+    }
   });
 
   it('unknown commands get a "did you mean" hint and exit 1', async () => {

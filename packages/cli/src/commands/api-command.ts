@@ -9,10 +9,10 @@ export interface ApiRequest {
 }
 
 /** The SDK call's result: an APIPromise, or a PagePromise for lists (both offer asResponse()). */
-interface SdkCall {
+export interface SdkCall {
   asResponse(): Promise<Response>;
 }
-interface SdkListCall extends SdkCall, AsyncIterable<unknown> {}
+export interface SdkListCall extends SdkCall, AsyncIterable<unknown> {}
 
 interface ApiCommandOptions {
   name: string;

@@ -1,7 +1,7 @@
 import type Boltz from 'boltz-api';
 import type { ResourceCommand } from '../command.ts';
 import type { FlagSpec } from '../flags.ts';
-import { DOWNLOAD_FLAGS, downloadResults } from '../downloads/download-results.ts';
+import { runCommand } from '../downloads/download-results.ts';
 import { CURSOR_PAGING_FLAGS, apiCommand, apiListCommand, idempotencyKeyFlag } from './api-command.ts';
 
 /**
@@ -41,16 +41,12 @@ function predictionResource(family: PredictionFamily): ResourceCommand {
     summary: family.summary,
     subcommands: [
       start,
-      {
-        name: 'run',
+      runCommand({
+        pipeline: false,
         summary: 'Submit a prediction, wait for it and download its results into a local run directory',
-        description: 'Prints the absolute path of the run directory on stdout; progress goes to stderr.',
-        flags: [...startFlags(family), ...DOWNLOAD_FLAGS.filter((flag) => flag.flag !== 'id' && flag.flag !== 'workspace-id')],
-        readsStdin: true,
-        async run(context) {
-          await downloadResults(context, { start: (client) => family.sdk(client).start(context.body as never) });
-        },
-      },
+        startFlags: startFlags(family),
+        start: (client, body) => family.sdk(client).start(body as never),
+      }),
       apiCommand({
         name: 'retrieve',
         summary: 'Show a prediction with its status, input and (once succeeded) output',

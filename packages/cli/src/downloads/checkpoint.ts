@@ -55,12 +55,17 @@ export function newCheckpoint(runDir: string, runType: RunType, runId: string, w
     name: basename(runDir),
     run_type: runType,
     download_mode: downloadMode,
-    request_fingerprint: createHash('sha256').update(JSON.stringify({ run_type: runType, run_id: runId, workspace_id: workspaceId })).digest('hex'),
+    request_fingerprint: requestFingerprint(runType, runId, workspaceId),
     idempotency_key: `download_${randomBytes(16).toString('hex')}`,
     remote: { run_id: runId, workspace_id: workspaceId, status: null, started_at: null, completed_at: null, stopped_at: null, latest_result_id: null, error_code: null },
     pending: null,
     cursor_after_id: null,
   };
+}
+
+/** sha256 of `{"run_type","run_id","workspace_id"}` (§9.2), recomputed when the workspace becomes known. */
+export function requestFingerprint(runType: RunType, runId: string, workspaceId: string | null): string {
+  return createHash('sha256').update(JSON.stringify({ run_type: runType, run_id: runId, workspace_id: workspaceId })).digest('hex');
 }
 
 /** Pretty JSON, written to a temporary file and renamed so that a kill never leaves half a file. */

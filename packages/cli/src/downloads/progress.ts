@@ -22,13 +22,16 @@ export class ProgressReporter {
     if (this.verbose || event === 'failed') this.stream.write(`${message}\n`);
   }
 
-  /** Byte progress of one download: an event per call in jsonl, a redrawn bar on a terminal in text. */
-  bytes(message: string, fields: Record<string, unknown>, done: number, total: number | null): void {
+  /**
+   * Byte progress of one download: an event per call in jsonl, a redrawn bar on a terminal in text
+   * (`bar` false: concurrent downloads, whose bars would overwrite each other).
+   */
+  bytes(message: string, fields: Record<string, unknown>, done: number, total: number | null, bar = true): void {
     if (this.format === 'jsonl') {
       this.event('archive_download', message, { ...fields, bytes_done: done, bytes_total: total });
       return;
     }
-    if (!this.stream.isTTY) return;
+    if (!bar || !this.stream.isTTY) return;
     const width = 30;
     const fraction = total ? Math.min(1, done / total) : 0;
     const filled = Math.round(fraction * width);
