@@ -1,4 +1,3 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import { loadChemistry } from '@boltz/chemistry';
 import { tarGz } from '../../archive.ts';
 import type { InputFile } from '../../engine.ts';
@@ -8,7 +7,10 @@ import type { PipelineEngine } from '../../pipeline.ts';
 import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, planProteinDesign } from '../../protein/design-plan.ts';
 import { AMINO_ACIDS } from '../../protein/sequence-dsl.ts';
 import { type Random, seededRandom } from '../random.ts';
+import { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming, runBatches } from './batch-loop.ts';
 import { ipsaeMin, minInteractionPae, resultStructure } from './result-structure.ts';
+
+export { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './batch-loop.ts';
 
 /**
  * Test-mode protein design (spec/API.md §10, spec/PIPELINE-ENGINES.md §6): every design is a
@@ -18,15 +20,6 @@ import { ipsaeMin, minInteractionPae, resultStructure } from './result-structure
  * result k are re-created from the same seed when downloaded (`renderFile`), so a free run of a
  * million designs costs rows, not disk.
  */
-export interface SyntheticPipelineTiming {
-  /** Results per committed batch. */
-  batchSize: number;
-  /** Pause before each batch (ms), so clients can watch a run progress and stop it. */
-  intervalMs: number;
-}
-
-export const SYNTHETIC_PIPELINE_VERSION = 'synthetic-pipelines-1';
-
 /** Relative frequencies of amino acids in natural proteins (UniProt), by one-letter code. */
 const BACKGROUND: Record<string, number> = {
   A: 8.3, R: 5.5, N: 4.1, D: 5.5, C: 1.4, Q: 3.9, E: 6.8, G: 7.1, H: 2.3, I: 5.9,
@@ -186,11 +179,9 @@ export function createSyntheticProteinDesignEngine(timing: SyntheticPipelineTimi
     async run(run, sink, signal) {
       const plan = planOf(run.input, run.inputFiles);
       const total = run.input.num_proteins;
-      for (let next = run.resultCount; next < total; ) {
-        // Even `instant` runs let the process serve requests between batches.
-        if (timing.intervalMs > 0) await sleep(timing.intervalMs, undefined, { signal }).catch(() => undefined);
-        else await yieldToEventLoop();
-        if (signal.aborted) return { status: 'failed', error: { code: 'interrupted', message: 'The run was interrupted.' } };
+      let next = run.resultCount;
+      return runBatches(timing, sink, signal, async () => {
+        if (next >= total) return null;
         const count = Math.min(timing.batchSize, total - next);
         const results: Array<ResultDraft<'protein_design'>> = [];
         for (let seq = next; seq < next + count; seq++) {
@@ -204,9 +195,8 @@ export function createSyntheticProteinDesignEngine(timing: SyntheticPipelineTimi
           } as ResultDraft<'protein_design'>);
         }
         next += count;
-        await sink.commit({ results, progress: { num_proteins_generated: next, total_proteins_to_generate: total }, checkpoint: { next }, billedUnits: count });
-      }
-      return { status: 'succeeded' };
+        return { results, progress: { num_proteins_generated: next, total_proteins_to_generate: total }, checkpoint: { next }, billedUnits: count };
+      });
     },
     async renderFile(run, recipe) {
       const [seqText, which] = recipe.split('/');
