@@ -51,3 +51,11 @@ export * from './protein/design-plan.ts';
 export { parseSequenceDsl, AMINO_ACIDS, type DslSegment } from './protein/sequence-dsl.ts';
 export { createSyntheticProteinDesignEngine, SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/protein-design.ts';
 export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.ts';
+export {
+  createSyntheticMoleculeDesignEngine,
+  createSyntheticMoleculeScreenEngine,
+  createSyntheticExploreEngine,
+  EXPLORE_LIBRARY_PATH,
+  type SmallMoleculeEngineOptions,
+} from './synthetic/pipelines/small-molecule.ts';
+export { ligandChainId, MAX_SCORED_HEAVY_ATOMS, type MoleculeTarget } from './synthetic/pipelines/molecule-scores.ts';

@@ -14,7 +14,10 @@ export interface LibraryFormat {
   format: 'csv' | 'tsv';
   /** Exact, case-sensitive header name; default "smiles". */
   smiles_column?: string;
-  /** Without it (or for an empty cell) a record's id is its 0-based record index. */
+  /**
+   * Without it, an `id` column if the header has one (the SDK's rule); with neither, or for an
+   * empty cell, a record's id is its 0-based record index.
+   */
   id_column?: string;
 }
 
@@ -85,6 +88,7 @@ export async function readMoleculeLibrary(
       if (header[0].charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
       columns = { smiles: headerIndex(header, smilesColumn, 'smiles_column'), id: -1, count };
       if (options.id_column !== undefined) columns.id = headerIndex(header, options.id_column, 'id_column');
+      else if (header.includes('id') && smilesColumn !== 'id') columns.id = headerIndex(header, 'id', 'id_column');
       // Only these two cells become strings from now on.
       parser.keepOnly([columns.smiles, columns.id]);
       return;

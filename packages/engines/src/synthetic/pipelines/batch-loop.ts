@@ -1,5 +1,6 @@
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { PipelineKind } from '../../job-types.ts';
+import type { JobError } from '../../engine.ts';
 import type { PipelineOutcome, ResultBatch, ResultSink } from '../../pipeline.ts';
 
 /**
@@ -19,7 +20,8 @@ export const INTERRUPTED: PipelineOutcome = { status: 'failed', error: { code: '
 
 /**
  * The loop every test-mode pipeline engine runs (packages/engines/src/pipeline.ts): pause, ask
- * `next` for the following batch, commit it, until `next` answers null (the run is complete).
+ * `next` for the following batch, commit it, until `next` answers null (the run is complete) or
+ * an error (the run fails with it).
  * A stop, a lost lease or a shutdown aborts `signal`: the loop returns before the next batch,
  * and `sink.commit` rejects with RunInterrupted if it happens during one.
  */
@@ -27,7 +29,7 @@ export async function runBatches<K extends PipelineKind>(
   timing: SyntheticPipelineTiming,
   sink: ResultSink<K>,
   signal: AbortSignal,
-  next: () => Promise<ResultBatch<K> | null>,
+  next: () => Promise<ResultBatch<K> | null | { error: JobError }>,
 ): Promise<PipelineOutcome> {
   for (;;) {
     // Even `instant` runs let the process serve requests between batches.
@@ -36,6 +38,7 @@ export async function runBatches<K extends PipelineKind>(
     if (signal.aborted) return INTERRUPTED;
     const batch = await next();
     if (batch === null) return { status: 'succeeded' };
+    if ('error' in batch) return { status: 'failed', error: batch.error };
     if (signal.aborted) return INTERRUPTED;
     await sink.commit(batch);
   }
