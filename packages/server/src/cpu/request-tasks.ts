@@ -67,7 +67,7 @@ export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQu
   start(task);
   const family = familyOf(task.kind);
   const files = new Map(task.files.map((file) => [file.path, { data: Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength), mediaType: file.mediaType }]));
-  const details = family.checkInput(task.input as never, chemistry, files);
+  const details = await family.checkInput(task.input as never, chemistry, files);
   if (Object.keys(details).length > 0) return { ok: false, details };
   return { ok: true, quote: family.quote(task.prices, task.input as never, chemistry, files) };
 }
