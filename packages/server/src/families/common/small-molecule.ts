@@ -17,7 +17,8 @@ export const SMALL_MOLECULE_FIELD_LIMITS = {
   entities: { minItems: 1, maxItems: 50 },
   chain_ids: { minItems: 1 },
   value: { minLength: 1 },
-  smiles: { minLength: 1, maxLength: 10_000 },
+  // An empty SMILES is one more invalid molecule of a screen (docs/molecule-filters.md), not a bad request.
+  smiles: { maxLength: 10_000 },
   reference_ligands: { maxItems: 20 },
   custom_filters: { maxItems: 50 },
   patterns: { minItems: 1, maxItems: 200 },
