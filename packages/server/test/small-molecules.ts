@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type Boltz from 'boltz-api';
+import type { APIError } from 'boltz-api';
 import { type MoleculeFilters, type MoleculeVerdict, compileMoleculeFilters, defaultSmartsCatalogFilterLevel, loadRdkit } from '@boltz/chemistry';
-import { terminal } from './pipelines.ts';
+import { pollRun, terminal } from './pipelines.ts';
+import { apiError } from './sdk-assertions.ts';
 
 export { EXAMPLE_TARGET } from '../src/families/common/small-molecule.ts';
 
@@ -10,12 +12,24 @@ export { EXAMPLE_TARGET } from '../src/families/common/small-molecule.ts';
 export type MoleculeResource = 'design' | 'libraryScreen' | 'explore';
 
 export async function waitForMoleculeRun(client: Boltz, resource: MoleculeResource, id: string, until: (run: any) => boolean = terminal, timeoutMs = 120_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run: any = await client.smallMolecule[resource].retrieve(id);
-    if (until(run)) return run;
-    assert.ok(Date.now() < deadline, `${id} still ${run.status} (${JSON.stringify(run.progress)}) after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  return pollRun(() => client.smallMolecule[resource].retrieve(id), until, timeoutMs);
+}
+
+/**
+ * Each request is refused by every call with `code` and a `details` entry at `path` (its message
+ * matching `message` when given).
+ */
+export async function assertRefusedAt(calls: Array<(request: never) => Promise<unknown>>, cases: Array<[unknown, number, string, RegExp?]>): Promise<void> {
+  for (const [request, code, path, message] of cases) {
+    for (const call of calls) {
+      await assert.rejects(call(request as never), (error) => {
+        apiError(code)(error);
+        const details = (error as APIError).error as { details?: Record<string, string> };
+        assert.ok(details.details && path in details.details, `${path} in ${JSON.stringify(details)}`);
+        if (message) assert.match(details.details[path], message);
+        return true;
+      });
+    }
   }
 }
 

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIError } from 'boltz-api';
 import { type MoleculeFilters, loadChemistry } from '@boltz/chemistry';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { download, newWorkspace, workspaceKey } from '../../../test/predictions.ts';
 import { RUN_FIELDS, RUN_LIST_ITEM_FIELDS, ledgerUnits } from '../../../test/pipelines.ts';
 import { apiError, assertFields } from '../../../test/sdk-assertions.ts';
-import { EXAMPLE_TARGET, allMoleculeResults, assertMoleculeMetrics, cifChains, expectedVerdicts, waitForMoleculeRun } from '../../../test/small-molecules.ts';
+import { EXAMPLE_TARGET, allMoleculeResults, assertRefusedAt, assertMoleculeMetrics, cifChains, expectedVerdicts, waitForMoleculeRun } from '../../../test/small-molecules.ts';
 
 const target = EXAMPLE_TARGET as any;
 
@@ -124,16 +123,7 @@ describe('small-molecule design', () => {
       [{ num_molecules: 10, target: { ...target, pocket_residues: { A: [-1] } } }, 422, 'target.pocket_residues.A[0]'],
       [{ num_molecules: 10, target, molecule_filters: { custom_filters: [{ type: 'smarts_catalog_filter', catalog: 'pains' }] } }, 400, 'molecule_filters.custom_filters[0].catalog'],
     ];
-    for (const [request, code, path] of cases) {
-      for (const call of [() => client.smallMolecule.design.start(request as never), () => client.smallMolecule.design.estimateCost(request as never)]) {
-        await assert.rejects(call(), (error) => {
-          apiError(code)(error);
-          const details = (error as APIError).error as { details?: Record<string, string> };
-          assert.ok(details.details && Object.keys(details.details).some((key) => key === path), `${path} in ${JSON.stringify(details)}`);
-          return true;
-        });
-      }
-    }
+    await assertRefusedAt([(r) => client.smallMolecule.design.start(r), (r) => client.smallMolecule.design.estimateCost(r)], cases);
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 });

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { APIError } from 'boltz-api';
 import type { MoleculeFilters } from '@boltz/chemistry';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { newWorkspace, workspaceKey } from '../../../test/predictions.ts';
 import { RUN_FIELDS, ledgerUnits } from '../../../test/pipelines.ts';
-import { apiError, assertFields } from '../../../test/sdk-assertions.ts';
-import { EXAMPLE_TARGET, allMoleculeResults, assertMoleculeMetrics, expectedVerdicts, filterLibrary, waitForMoleculeRun } from '../../../test/small-molecules.ts';
+import { assertFields } from '../../../test/sdk-assertions.ts';
+import { EXAMPLE_TARGET, allMoleculeResults, assertRefusedAt, assertMoleculeMetrics, expectedVerdicts, filterLibrary, waitForMoleculeRun } from '../../../test/small-molecules.ts';
 
 const target = EXAMPLE_TARGET as any;
 const PHASES = ['preparing_library', 'building_graph', 'scoring'];
@@ -166,15 +165,7 @@ describe('small-molecule explore', () => {
       [{ budget: 1, target, library: { format: 'xlsx', source: base64Library(csv) } }, 400, 'library.format'],
       [{ budget: 1, target: { ...target, pocket_residues: { A: [5000] } }, library: library(base64Library(csv)) }, 422, 'target.pocket_residues.A[0]'],
     ];
-    for (const [request, code, path, message] of cases) {
-      await assert.rejects(client.smallMolecule.explore.start(request as never), (error) => {
-        apiError(code)(error);
-        const details = (error as APIError).error as { details?: Record<string, string> };
-        assert.ok(details.details && path in details.details, `${path} in ${JSON.stringify(details)}`);
-        if (message) assert.match(details.details[path], message);
-        return true;
-      });
-    }
+    await assertRefusedAt([(r) => client.smallMolecule.explore.start(r)], cases);
     assert.equal(await snapshotDatabase(server.storage), before);
   });
 });
