@@ -7,7 +7,6 @@ import {
   type NeighbourGraph,
   buildNeighbourGraph,
   compileMoleculeFilters,
-  fingerprintBits,
   generateDrugLikeMolecule,
   loadChemistry,
   loadRdkit,
@@ -16,7 +15,7 @@ import {
 import { tarGz } from '../../archive.ts';
 import { npz } from '../../npz.ts';
 import { admeFromDescriptors } from '../adme.ts';
-import { type MoleculeTarget, ligandChainId, moleculeMetrics, moleculeQuality, targetBitWeights } from './molecule-scores.ts';
+import { type Landscape, type MoleculeTarget, ligandChainId, moleculeMetrics, moleculeQuality, targetBitWeights } from './molecule-scores.ts';
 import { resultStructure } from './result-structure.ts';
 
 /**
@@ -48,11 +47,42 @@ export interface Prepared {
   words?: Uint32Array;
 }
 
+const ACTIVES = 6;
+const landscapes = new Map<string, Landscape>();
+
+/**
+ * The target's landscape (molecule-scores.ts), made once per worker thread and target: its
+ * actives are the reference ligands RDKit can read and molecules of the design generator seeded by
+ * the target, so design and combinatorial libraries meet analogues of them.
+ */
+async function landscapeOf(target: MoleculeTarget): Promise<Landscape> {
+  const key = JSON.stringify(target);
+  const known = landscapes.get(key);
+  if (known) return known;
+  const [rdkit, chemistry] = await Promise.all([loadRdkit(), loadChemistry()]);
+  const actives = (target.reference_ligands ?? []).flatMap((smiles) => morganFingerprint(rdkit, smiles) ?? []);
+  const anything = compileMoleculeFilters(rdkit, { boltz_smarts_catalog_filter_level: 'disabled' }, 'disabled');
+  const made = new Set<string>();
+  try {
+    for (let index = 0; made.size < ACTIVES; index++) {
+      const molecule = generateDrugLikeMolecule({ chemistry, filters: anything, runId: `landscape:${key}`, resultIndex: index, isTaken: (smiles) => made.has(smiles) });
+      made.add(molecule.canonicalSmiles);
+      actives.push(morganFingerprint(rdkit, molecule.canonicalSmiles)!);
+    }
+  } finally {
+    anything.dispose();
+  }
+  const landscape = { weights: targetBitWeights(target), actives };
+  if (landscapes.size > 100) landscapes.clear();
+  landscapes.set(key, landscape);
+  return landscape;
+}
+
 /** Validity and the run's filters (docs/molecule-filters.md), then the quality of each accepted molecule. */
 export async function prepareMolecules(task: PrepareTask): Promise<Prepared> {
   const [rdkit, chemistry] = await Promise.all([loadRdkit(), loadChemistry()]);
   const filters = compileMoleculeFilters(rdkit, task.filters, task.defaultLevel);
-  const weights = targetBitWeights(task.target);
+  const landscape = await landscapeOf(task.target);
   const words: Uint32Array[] = [];
   try {
     const molecules = task.smiles.map((smiles): PreparedMolecule => {
@@ -65,7 +95,7 @@ export async function prepareMolecules(task: PrepareTask): Promise<Prepared> {
       return {
         outcome: 2,
         canonical: verdict.canonicalSmiles,
-        quality: moleculeQuality(weights, fingerprintBits(fingerprint)),
+        quality: moleculeQuality(landscape, fingerprint),
         heavyAtoms: parsed.heavyAtomCount,
         ...(task.adme ? { adme: admeFromDescriptors(parsed) } : {}),
       };
@@ -101,7 +131,7 @@ export interface DesignedMolecule {
 export async function designMolecules(task: DesignTask): Promise<{ molecules: DesignedMolecule[] } | { error: string }> {
   const [rdkit, chemistry] = await Promise.all([loadRdkit(), loadChemistry()]);
   const filters = compileMoleculeFilters(rdkit, task.filters, task.defaultLevel);
-  const weights = targetBitWeights(task.target);
+  const landscape = await landscapeOf(task.target);
   const taken = new Set(task.taken);
   const molecules: DesignedMolecule[] = [];
   try {
@@ -109,7 +139,7 @@ export async function designMolecules(task: DesignTask): Promise<{ molecules: De
       const parsed = generateDrugLikeMolecule({ chemistry, filters, runId: task.runId, resultIndex: index, isTaken: (smiles) => taken.has(smiles) });
       taken.add(parsed.canonicalSmiles);
       const fingerprint = morganFingerprint(rdkit, parsed.canonicalSmiles)!;
-      molecules.push({ smiles: parsed.canonicalSmiles, quality: moleculeQuality(weights, fingerprintBits(fingerprint)), adme: admeFromDescriptors(parsed) });
+      molecules.push({ smiles: parsed.canonicalSmiles, quality: moleculeQuality(landscape, fingerprint), adme: admeFromDescriptors(parsed) });
     }
     return { molecules };
   } catch (error) {
@@ -156,7 +186,7 @@ export async function renderMoleculeFile(task: RenderTask): Promise<Uint8Array> 
   if (task.which === 'structure') return Buffer.from(structure.cif);
   const ligand = ligandOnly(structure.cif, chain);
   if (task.which === 'ligand_structure') return Buffer.from(ligand);
-  const quality = moleculeQuality(targetBitWeights(target), fingerprintBits(morganFingerprint(rdkit, smiles)!));
+  const quality = moleculeQuality(await landscapeOf(target), morganFingerprint(rdkit, smiles)!);
   const metrics = moleculeMetrics(quality, task.runId, smiles);
   return tarGz([
     { path: 'result/metrics.json', data: Buffer.from(JSON.stringify(metrics, null, 2) + '\n') },
