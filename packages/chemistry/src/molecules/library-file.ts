@@ -172,6 +172,13 @@ type TakeRecord = (fields: Array<string | undefined>, count: number, line: numbe
 class RecordParser {
   line = 1;
   private readonly fields: Array<string | undefined> = [];
+  /**
+   * The first quote at or after the current record in the buffer being parsed (-1: none left).
+   * Remembered across records: searching afresh from every line would scan the rest of the
+   * buffer once per line when a file has no quotes, quadratic in the chunk size.
+   */
+  private nextQuote = -1;
+  private quoteBuffer: Buffer | undefined;
   private kept: ((column: number) => boolean) = () => true;
 
   constructor(
@@ -208,7 +215,11 @@ class RecordParser {
   private record(data: Buffer, start: number, end: number, take: TakeRecord): number {
     const line = this.line;
     const newline = data.indexOf(NEWLINE, start);
-    const quote = this.quoting ? data.indexOf(QUOTE, start) : -1;
+    if (this.quoting && (this.quoteBuffer !== data || (this.nextQuote >= 0 && this.nextQuote < start))) {
+      this.quoteBuffer = data;
+      this.nextQuote = data.indexOf(QUOTE, start);
+    }
+    const quote = this.quoting ? this.nextQuote : -1;
     if (newline < 0 || newline >= end) return -1;
     if (quote < 0 || quote > newline) {
       // The common case: no quotes on the line, fields between separators.
@@ -224,8 +235,9 @@ class RecordParser {
   private split(data: Buffer, start: number, stop: number): number {
     let from = start;
     for (let column = 0; ; column++) {
-      let separator = data.indexOf(this.separator, from);
-      if (separator < 0 || separator > stop) separator = stop;
+      // Searched within the line only: a one-column file has no separator to stop the search.
+      const found = data.subarray(from, stop).indexOf(this.separator);
+      const separator = found < 0 ? stop : from + found;
       this.fields[column] = this.kept(column) ? data.toString('utf8', from, separator) : undefined;
       if (separator === stop) return column + 1;
       from = separator + 1;
