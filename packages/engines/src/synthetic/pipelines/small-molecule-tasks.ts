@@ -91,13 +91,14 @@ export async function prepareMolecules(task: PrepareTask): Promise<Prepared> {
       if (verdict.outcome === 'filtered') return { outcome: 1, canonical: verdict.canonicalSmiles };
       const fingerprint = morganFingerprint(rdkit, verdict.canonicalSmiles)!;
       if (task.fingerprints) words.push(fingerprint);
-      const parsed = chemistry.parseSmiles(verdict.canonicalSmiles)!;
+      // RDKit's whole descriptor set (and a 2D layout) only where ADME needs it: it costs more than the rest together.
+      const parsed = task.adme ? chemistry.parseSmiles(verdict.canonicalSmiles)! : undefined;
       return {
         outcome: 2,
         canonical: verdict.canonicalSmiles,
         quality: moleculeQuality(landscape, fingerprint),
-        heavyAtoms: parsed.heavyAtomCount,
-        ...(task.adme ? { adme: admeFromDescriptors(parsed) } : {}),
+        heavyAtoms: parsed?.heavyAtomCount ?? chemistry.heavyAtomCount(verdict.canonicalSmiles)!,
+        ...(parsed ? { adme: admeFromDescriptors(parsed) } : {}),
       };
     });
     if (!task.fingerprints) return { molecules };
