@@ -43,16 +43,32 @@ function concatWords(parts: Uint32Array[]): Uint32Array {
   return all;
 }
 
-/** A result row of a molecule; its files are re-created from the recipe `<seq>|<file>|<canonical SMILES>` when downloaded. */
-function moleculeRow<K extends MoleculeKind>(
+/**
+ * Longest recipe a deferred file may have: its storage key (`deferred:` + recipe) is a
+ * varchar(512) (packages/storage migrations).
+ */
+const MAX_RECIPE_LENGTH = 500;
+
+type Render = (runId: string, input: { target: unknown }, recipe: string) => Promise<Buffer>;
+
+/**
+ * A result row of a molecule. Its files are re-created from the recipe `<seq>|<file>|<canonical
+ * SMILES>` when downloaded; a molecule whose SMILES would not fit a storage key has them rendered
+ * and stored now instead.
+ */
+async function moleculeRow<K extends MoleculeKind>(
   sink: ResultSink<K>,
-  runId: string,
+  render: Render,
+  run: { id: string; input: { target: unknown } },
   seq: number,
   molecule: { canonical: string; submitted: string; quality: number; adme?: Adme; externalId?: string },
-): ResultDraft<K> {
-  const metrics = moleculeMetrics(molecule.quality, runId, molecule.canonical);
+): Promise<ResultDraft<K>> {
+  const metrics = moleculeMetrics(molecule.quality, run.id, molecule.canonical);
   const warnings = moleculeWarnings(metrics);
-  const recipe = (which: RenderTask['which']) => `${seq}|${which}|${molecule.canonical}`;
+  const file = async (which: RenderTask['which'], filename: string, mediaType: string) => {
+    const recipe = `${seq}|${which}|${molecule.canonical}`;
+    return recipe.length <= MAX_RECIPE_LENGTH ? sink.files.defer(filename, mediaType, recipe) : sink.files.put(filename, await render(run.id, run.input, recipe), mediaType);
+  };
   return {
     smiles: molecule.submitted,
     metrics,
@@ -60,17 +76,18 @@ function moleculeRow<K extends MoleculeKind>(
     ...(molecule.externalId !== undefined ? { external_id: molecule.externalId } : {}),
     ...(warnings ? { warnings } : {}),
     artifacts: {
-      archive: sink.files.defer('archive.tar.gz', 'application/gzip', recipe('archive')),
-      structure: sink.files.defer(STRUCTURE_FILE, 'chemical/x-cif', recipe('structure')),
-      ligand_structure: sink.files.defer(LIGAND_FILE, 'chemical/x-cif', recipe('ligand_structure')),
+      archive: await file('archive', 'archive.tar.gz', 'application/gzip'),
+      structure: await file('structure', STRUCTURE_FILE, 'chemical/x-cif'),
+      ligand_structure: await file('ligand_structure', LIGAND_FILE, 'chemical/x-cif'),
     },
   } as unknown as ResultDraft<K>;
 }
 
-function renderer<K extends MoleculeKind>(pool: () => WorkerPool) {
-  return async (run: { id: string; input: JobInput<K> }, recipe: string): Promise<Buffer> => {
+/** Renders a result file from its recipe in the worker pool. */
+function renderWith(pool: () => WorkerPool): Render {
+  return async (runId, input, recipe) => {
     const [seq, which, ...rest] = recipe.split('|');
-    const render: RenderTask = { runId: run.id, target: run.input.target as MoleculeTarget, smiles: rest.join('|'), seq: Number(seq), which: which as RenderTask['which'] };
+    const render: RenderTask = { runId, target: input.target as MoleculeTarget, smiles: rest.join('|'), seq: Number(seq), which: which as RenderTask['which'] };
     const bytes = await pool().run<Uint8Array>(task('renderMoleculeFile'), render);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
@@ -81,6 +98,7 @@ const filtersOf = (input: { molecule_filters?: unknown }) => input.molecule_filt
 /** Small-molecule design: `num_molecules` unique drug-like molecules that pass the run's filters, one row each. */
 export function createSyntheticMoleculeDesignEngine(options: SmallMoleculeEngineOptions): PipelineEngine<'small_molecule_design'> {
   const pool = () => options.pool ?? sharedWorkerPool();
+  const render = renderWith(pool);
   return {
     version: SYNTHETIC_PIPELINE_VERSION,
     async run(run, sink, signal) {
@@ -108,15 +126,15 @@ export function createSyntheticMoleculeDesignEngine(options: SmallMoleculeEngine
         if ('error' in designed) {
           return { error: { code: 'design_failed', message: `Could not design more molecules that pass the filters: ${designed.error}` } };
         }
-        const results = designed.molecules.map((molecule, k) =>
-          moleculeRow(sink, run.id, next + k, { canonical: molecule.smiles, submitted: molecule.smiles, quality: molecule.quality, adme: molecule.adme }),
+        const results = await Promise.all(
+          designed.molecules.map((molecule, k) => moleculeRow(sink, render, run, next + k, { canonical: molecule.smiles, submitted: molecule.smiles, quality: molecule.quality, adme: molecule.adme })),
         );
         taken.push(...designed.molecules.map((molecule) => molecule.smiles));
         next += count;
         return { results, progress: { num_molecules_generated: next, total_molecules_to_generate: total }, checkpoint: { next }, billedUnits: count };
       });
     },
-    renderFile: renderer<'small_molecule_design'>(pool),
+    renderFile: (run, recipe) => render(run.id, run.input, recipe),
   };
 }
 
@@ -133,6 +151,7 @@ interface ScreenCheckpoint {
  */
 export function createSyntheticMoleculeScreenEngine(options: SmallMoleculeEngineOptions): PipelineEngine<'small_molecule_library_screen'> {
   const pool = () => options.pool ?? sharedWorkerPool();
+  const render = renderWith(pool);
   return {
     version: SYNTHETIC_PIPELINE_VERSION,
     async run(run, sink, signal) {
@@ -163,7 +182,7 @@ export function createSyntheticMoleculeScreenEngine(options: SmallMoleculeEngine
             continue;
           }
           const source = submitted[molecule.index];
-          results.push(moleculeRow(sink, run.id, screened + results.length, { canonical: molecule.canonical, submitted: source.smiles, quality: molecule.quality, adme: molecule.adme, externalId: source.id }));
+          results.push(await moleculeRow(sink, render, run, screened + results.length, { canonical: molecule.canonical, submitted: source.smiles, quality: molecule.quality, adme: molecule.adme, externalId: source.id }));
         }
         state.position += slice.length;
         screened += results.length;
@@ -175,7 +194,7 @@ export function createSyntheticMoleculeScreenEngine(options: SmallMoleculeEngine
         };
       });
     },
-    renderFile: renderer<'small_molecule_library_screen'>(pool),
+    renderFile: (run, recipe) => render(run.id, run.input, recipe),
   };
 }
 
@@ -252,6 +271,7 @@ const PHASES = ['preparing_library', 'building_graph', 'scoring'] as const;
  */
 export function createSyntheticExploreEngine(options: SmallMoleculeEngineOptions): PipelineEngine<'small_molecule_explore'> {
   const pool = () => options.pool ?? sharedWorkerPool();
+  const render = renderWith(pool);
   return {
     version: SYNTHETIC_PIPELINE_VERSION,
     async run(run, sink, signal) {
@@ -301,13 +321,15 @@ export function createSyntheticExploreEngine(options: SmallMoleculeEngineOptions
         if (chosen.length === 0) return null;
         checkpoint.batches++;
         checkpoint.failed += chosen.length - succeeded.length;
-        const results = succeeded.map((molecule, k) =>
-          moleculeRow(sink, run.id, scored + k, { canonical: library.canonical[molecule], submitted: library.canonical[molecule], quality: library.quality[molecule], externalId: library.ids[molecule] }),
+        const results = await Promise.all(
+          succeeded.map((molecule, k) =>
+            moleculeRow(sink, render, run, scored + k, { canonical: library.canonical[molecule], submitted: library.canonical[molecule], quality: library.quality[molecule], externalId: library.ids[molecule] }),
+          ),
         );
         scored += succeeded.length;
         return { results, progress: progress('scoring', library, scored, checkpoint.failed), checkpoint: { ...checkpoint }, billedUnits: results.length };
       });
     },
-    renderFile: renderer<'small_molecule_explore'>(pool),
+    renderFile: (run, recipe) => render(run.id, run.input, recipe),
   };
 }

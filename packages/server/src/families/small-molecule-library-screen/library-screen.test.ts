@@ -95,17 +95,24 @@ describe('small-molecule library screen', () => {
     assert.ok(closest < 6, `ligand ${closest.toFixed(1)} Å from the pocket`);
   });
 
-  it('fails a molecule over the 128-heavy-atom affinity limit without billing it', async () => {
+  it('fails a molecule over the 128-heavy-atom affinity limit without billing it; serves the files of one with a very long SMILES', async () => {
     const client = server.client(key);
     const giant = `C${'C'.repeat(129)}O`;
-    const run = await client.smallMolecule.libraryScreen.start({ molecules: [{ smiles: 'CCO', id: 'ethanol' }, { smiles: giant, id: 'giant' }], target, molecule_filters: { boltz_smarts_catalog_filter_level: 'disabled' } });
+    // 80 heavy atoms written in 560 characters: too long to be re-created from a storage key, so its files are stored.
+    const isotopes = `[13CH3]${'[13CH2]'.repeat(78)}[13CH3]`;
+    const molecules = [{ smiles: 'CCO', id: 'ethanol' }, { smiles: giant, id: 'giant' }, { smiles: isotopes, id: 'isotopes' }];
+    const run = await client.smallMolecule.libraryScreen.start({ molecules, target, molecule_filters: { boltz_smarts_catalog_filter_level: 'disabled' } });
     const done = await waitForMoleculeRun(client, 'libraryScreen', run.id);
-    assert.equal(done.status, 'succeeded');
-    assert.equal(done.progress.num_molecules_screened, 1);
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal(done.progress.num_molecules_screened, 2);
     assert.equal(done.progress.num_molecules_failed, 1);
-    assert.equal(done.progress.total_molecules_to_screen, 2);
-    assert.deepEqual((await allMoleculeResults(client, 'libraryScreen', run.id)).map((r) => r.external_id), ['ethanol']);
-    assert.equal((await ledgerUnits(server, run.id)).units, 1);
+    assert.equal(done.progress.total_molecules_to_screen, 3);
+    const results = await allMoleculeResults(client, 'libraryScreen', run.id);
+    assert.deepEqual(results.map((r) => r.external_id), ['ethanol', 'isotopes']);
+    assert.equal((await ledgerUnits(server, run.id)).units, 2);
+    const ligand = (await download(results[1].artifacts.ligand_structure.url)).bytes.toString();
+    assert.equal(ligand.split('\n').filter((line) => line.startsWith('HETATM')).length, 80);
+    assert.equal((await download(results[1].artifacts.archive.url)).status, 200);
   });
 
   it('stops with results kept, resumes, and ends with exactly the accepted molecules, none billed twice', async () => {
