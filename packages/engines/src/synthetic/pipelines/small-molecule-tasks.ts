@@ -102,12 +102,17 @@ export async function prepareMolecules(task: PrepareTask): Promise<Prepared> {
       };
     });
     if (!task.fingerprints) return { molecules };
-    const packed = new Uint32Array(words.reduce((sum, w) => sum + w.length, 0));
-    words.reduce((at, w) => (packed.set(w, at), at + w.length), 0);
-    return { molecules, words: packed };
+    return { molecules, words: concatWords(words) };
   } finally {
     filters.dispose();
   }
+}
+
+/** Fingerprints end to end in one array. */
+export function concatWords(parts: Uint32Array[]): Uint32Array {
+  const all = new Uint32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  parts.reduce((at, part) => (all.set(part, at), at + part.length), 0);
+  return all;
 }
 
 export interface DesignTask {

@@ -5,7 +5,7 @@ import type { PipelineEngine, ResultSink } from '../../pipeline.ts';
 import { type WorkerPool, sharedWorkerPool, siblingModule } from '../../worker-pool.ts';
 import { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming, runBatches } from './batch-loop.ts';
 import { MAX_SCORED_HEAVY_ATOMS, type MoleculeTarget, moleculeMetrics, moleculeWarnings } from './molecule-scores.ts';
-import { type Adme, type DesignTask, type DesignedMolecule, LIGAND_FILE, type PrepareTask, type Prepared, type RenderTask, STRUCTURE_FILE } from './small-molecule-tasks.ts';
+import { type Adme, type DesignTask, concatWords, type DesignedMolecule, LIGAND_FILE, type PrepareTask, type Prepared, type RenderTask, STRUCTURE_FILE } from './small-molecule-tasks.ts';
 
 /**
  * Test-mode small-molecule design, library screen and explore (spec/API.md §10,
@@ -35,12 +35,6 @@ async function prepareAll(pool: WorkerPool, smiles: string[], base: Omit<Prepare
   const parts = await Promise.all(chunks.map((chunk) => pool.run<Prepared>(task('prepareMolecules'), { ...base, smiles: chunk }, signal)));
   const words = base.fingerprints ? concatWords(parts.map((part) => part.words!)) : undefined;
   return { molecules: parts.flatMap((part) => part.molecules), ...(words ? { words } : {}) };
-}
-
-function concatWords(parts: Uint32Array[]): Uint32Array {
-  const all = new Uint32Array(parts.reduce((sum, part) => sum + part.length, 0));
-  parts.reduce((at, part) => (all.set(part, at), at + part.length), 0);
-  return all;
 }
 
 /**

@@ -9,7 +9,13 @@ import { START_FIELD_LIMITS } from './schema-limits.ts';
  * What the three small-molecule pipelines share (spec/API.md §10): the target, `molecule_filters`,
  * their limits and checks, and the metadata of the run resource.
  */
-export const SMALL_MOLECULE_PIPELINE = { pipeline: 'boltzmol', pipelineVersion: '1.0' } as const;
+export const SMALL_MOLECULE_PIPELINE = {
+  type: 'pipeline',
+  pipeline: 'boltzmol',
+  pipelineVersion: '1.0',
+  legacyIdPrefixes: [],
+  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
+} as const;
 
 /** Documented limits of the small-molecule start bodies, by property name (common/schema-limits.ts). */
 export const SMALL_MOLECULE_FIELD_LIMITS = {

@@ -14,7 +14,7 @@ type Input = JobInput<'small_molecule_design'>;
  * engine exists, so live starts answer 501.
  */
 export const SMALL_MOLECULE_DESIGN: PipelineFamily<'small_molecule_design'> = {
-  type: 'pipeline',
+  ...SMALL_MOLECULE_PIPELINE,
   kind: 'small_molecule_design',
   application: 'small_molecule_design',
   path: 'small-molecule/design',
@@ -22,8 +22,6 @@ export const SMALL_MOLECULE_DESIGN: PipelineFamily<'small_molecule_design'> = {
   tag: 'Small-molecule design',
   noun: 'Small-molecule design run',
   idPrefix: 'sm_des_',
-  legacyIdPrefixes: [],
-  ...SMALL_MOLECULE_PIPELINE,
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: MoleculeDesignStartBody,
   example: { num_molecules: 10, target: EXAMPLE_TARGET, molecule_filters: { boltz_smarts_catalog_filter_level: 'recommended' } },
@@ -33,7 +31,6 @@ export const SMALL_MOLECULE_DESIGN: PipelineFamily<'small_molecule_design'> = {
   quote: (prices, input) => quote(prices, 'small_molecule_design', { numUnits: input.num_molecules }),
   fileInputs: () => [],
   initialProgress: (input) => ({ num_molecules_generated: 0, total_molecules_to_generate: input.num_molecules }),
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
   engines: {
     test: (timing) => createSyntheticMoleculeDesignEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),
     live: () => undefined,

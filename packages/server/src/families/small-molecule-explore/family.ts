@@ -18,7 +18,7 @@ const EXAMPLE_LIBRARY = ['smiles,id', 'Cc1ccc(NC(=O)c2ccc(CN3CCN(C)CC3)cc2)cc1Nc
  * molecule.
  */
 export const SMALL_MOLECULE_EXPLORE: PipelineFamily<'small_molecule_explore'> = {
-  type: 'pipeline',
+  ...SMALL_MOLECULE_PIPELINE,
   kind: 'small_molecule_explore',
   application: 'small_molecule_library_screen',
   path: 'small-molecule/explore',
@@ -26,8 +26,6 @@ export const SMALL_MOLECULE_EXPLORE: PipelineFamily<'small_molecule_explore'> = 
   tag: 'Small-molecule explore',
   noun: 'Small-molecule explore run',
   idPrefix: 'sm_exp_',
-  legacyIdPrefixes: [],
-  ...SMALL_MOLECULE_PIPELINE,
   operations: ['start', 'retrieve', 'list-results', 'stop', 'resume'],
   startBody: ExploreStartBody,
   example: {
@@ -43,7 +41,6 @@ export const SMALL_MOLECULE_EXPLORE: PipelineFamily<'small_molecule_explore'> = 
   quote: (prices, input) => quote(prices, 'small_molecule_library_screen', { numUnits: input.budget }),
   fileInputs: (input) => [{ path: EXPLORE_LIBRARY_PATH, file: input.library.source, allowedMediaTypes: [LIBRARY_MEDIA_TYPE[input.library.format]] }],
   initialProgress: (input) => ({ phase: 'preparing_library', num_molecules_scored: 0, num_molecules_failed: 0, total_molecules_to_score: input.budget }),
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
   engines: {
     test: (timing) => createSyntheticExploreEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),
     live: () => undefined,

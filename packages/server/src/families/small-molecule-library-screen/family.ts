@@ -14,7 +14,7 @@ type Input = JobInput<'small_molecule_library_screen'>;
  * the scored ones. Invalid SMILES are not a 4xx: counting them is part of the screen.
  */
 export const SMALL_MOLECULE_LIBRARY_SCREEN: PipelineFamily<'small_molecule_library_screen'> = {
-  type: 'pipeline',
+  ...SMALL_MOLECULE_PIPELINE,
   kind: 'small_molecule_library_screen',
   application: 'small_molecule_library_screen',
   path: 'small-molecule/library-screen',
@@ -22,8 +22,6 @@ export const SMALL_MOLECULE_LIBRARY_SCREEN: PipelineFamily<'small_molecule_libra
   tag: 'Small-molecule library screen',
   noun: 'Small-molecule library screen',
   idPrefix: 'sm_scr_',
-  legacyIdPrefixes: [],
-  ...SMALL_MOLECULE_PIPELINE,
   operations: ALL_PIPELINE_OPERATIONS,
   startBody: MoleculeScreenStartBody,
   example: {
@@ -40,7 +38,6 @@ export const SMALL_MOLECULE_LIBRARY_SCREEN: PipelineFamily<'small_molecule_libra
   fileInputs: () => [],
   initialProgress: (input) => ({ num_molecules_screened: 0, num_molecules_failed: 0, total_molecules_to_screen: (input.molecules as unknown[]).length }),
   candidateListField: 'molecules',
-  testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
   engines: {
     test: (timing) => createSyntheticMoleculeScreenEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),
     live: () => undefined,
