@@ -2,8 +2,8 @@
 // generates a 5,000,000-record CSV (~375 MiB; kept in the temp folder for reruns), streams it
 // from disk through readMoleculeLibrary and reports MB/s and the process's peak RSS.
 // Usage: node --import tsx scripts/bench/explore-library-ingestion.ts [--records N] [--format csv|tsv]
-// Goal (issue 9): ≥ 50 MB/s with RSS < 512 MiB. The server-side measurement (upload through the
-// API, /healthz p99 meanwhile) belongs in `npm run bench` once explore is wired.
+// Goal (issue 9): ≥ 50 MB/s with RSS < 512 MiB. The same file through the server's explore start
+// (by URL, /healthz p99 meanwhile): scripts/bench/explore-start.ts.
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';

@@ -53,5 +53,13 @@ export { createSyntheticProteinDesignEngine } from './synthetic/pipelines/protei
 export { createSyntheticProteinLibraryScreenEngine, SYNTHETIC_SCREEN_MAX_TOKENS } from './synthetic/pipelines/protein-library-screen.ts';
 export { createSyntheticSequenceRedesignEngine } from './synthetic/pipelines/protein-sequence-redesign.ts';
 export * from './protein/redesign-plan.ts';
-export { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/batches.ts';
+export { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/batch-loop.ts';
 export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.ts';
+export {
+  createSyntheticMoleculeDesignEngine,
+  createSyntheticMoleculeScreenEngine,
+  createSyntheticExploreEngine,
+  EXPLORE_LIBRARY_PATH,
+  type SmallMoleculeEngineOptions,
+} from './synthetic/pipelines/small-molecule.ts';
+export { ligandChainId, MAX_SCORED_HEAVY_ATOMS, type MoleculeTarget } from './synthetic/pipelines/molecule-scores.ts';

@@ -32,11 +32,16 @@ export type PipelineResource = 'design' | 'libraryScreen' | 'sequenceRedesign';
 
 /** Polls `retrieve` like a client, until the run is terminal (succeeded, failed or stopped). */
 export async function waitForRun(client: Boltz, resource: PipelineResource, id: string, until: (run: any) => boolean = terminal, timeoutMs = 60_000): Promise<any> {
+  return pollRun(() => client.protein[resource].retrieve(id), until, timeoutMs);
+}
+
+/** Reads a run every 200 ms until `until` holds of it; fails after `timeoutMs`. */
+export async function pollRun(read: () => Promise<any>, until: (run: any) => boolean, timeoutMs: number): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run: any = await client.protein[resource].retrieve(id);
+    const run: any = await read();
     if (until(run)) return run;
-    assert.ok(Date.now() < deadline, `${id} still ${run.status} (${JSON.stringify(run.progress)}) after ${timeoutMs} ms`);
+    assert.ok(Date.now() < deadline, `${run.id} still ${run.status} (${JSON.stringify(run.progress)}) after ${timeoutMs} ms`);
     // 5 polls a second: well under the default rate limit (600 requests a minute per key) for waits of any length.
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

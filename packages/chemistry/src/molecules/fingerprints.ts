@@ -50,17 +50,22 @@ export class FingerprintTable {
 
   /** The indexes of the set bits of fingerprint `index`. */
   bits(index: number): number[] {
-    const bits: number[] = [];
-    for (let w = 0; w < FINGERPRINT_WORDS; w++) {
-      let word = this.words[index * FINGERPRINT_WORDS + w];
-      while (word !== 0) {
-        const low = word & -word;
-        bits.push(w * 32 + 31 - Math.clz32(low));
-        word ^= low;
-      }
-    }
-    return bits;
+    return fingerprintBits(this.words.subarray(index * FINGERPRINT_WORDS, (index + 1) * FINGERPRINT_WORDS));
   }
+}
+
+/** The indexes of the set bits of a fingerprint's words. */
+export function fingerprintBits(words: Uint32Array): number[] {
+  const bits: number[] = [];
+  for (let w = 0; w < words.length; w++) {
+    let word = words[w];
+    while (word !== 0) {
+      const low = word & -word;
+      bits.push(w * 32 + 31 - Math.clz32(low));
+      word ^= low;
+    }
+  }
+  return bits;
 }
 
 export function popcount(word: number): number {

@@ -49,6 +49,13 @@ describe('explore library files', () => {
     ]);
   });
 
+  test('without id_column an `id` column is used when the header has one (the SDK’s rule); blank ids are record indexes', async () => {
+    const { records } = await read('smiles,id\nCCO,ethanol\nCCN,\n', { format: 'csv' });
+    assert.deepEqual(records.map((r) => r.id), ['ethanol', '1']);
+    const { records: named } = await read('smiles,id,name\nCCO,x,ethanol\n', { format: 'csv', id_column: 'name' });
+    assert.equal(named[0].id, 'ethanol');
+  });
+
   test('UTF-8 ids survive chunk boundaries inside multi-byte characters', async () => {
     const { records } = await read('smiles,id\nCCO,éthanol-β\n', { format: 'csv', id_column: 'id' }, 1);
     assert.equal(records[0].id, 'éthanol-β');

@@ -14,7 +14,10 @@ export interface LibraryFormat {
   format: 'csv' | 'tsv';
   /** Exact, case-sensitive header name; default "smiles". */
   smiles_column?: string;
-  /** Without it (or for an empty cell) a record's id is its 0-based record index. */
+  /**
+   * Without it, an `id` column if the header has one (the SDK's rule); with neither, or for an
+   * empty cell, a record's id is its 0-based record index.
+   */
   id_column?: string;
 }
 
@@ -85,6 +88,7 @@ export async function readMoleculeLibrary(
       if (header[0].charCodeAt(0) === 0xfeff) header[0] = header[0].slice(1);
       columns = { smiles: headerIndex(header, smilesColumn, 'smiles_column'), id: -1, count };
       if (options.id_column !== undefined) columns.id = headerIndex(header, options.id_column, 'id_column');
+      else if (header.includes('id') && smilesColumn !== 'id') columns.id = headerIndex(header, 'id', 'id_column');
       // Only these two cells become strings from now on.
       parser.keepOnly([columns.smiles, columns.id]);
       return;
@@ -168,6 +172,13 @@ type TakeRecord = (fields: Array<string | undefined>, count: number, line: numbe
 class RecordParser {
   line = 1;
   private readonly fields: Array<string | undefined> = [];
+  /**
+   * The first quote at or after the current record in the buffer being parsed (-1: none left).
+   * Remembered across records: searching afresh from every line would scan the rest of the
+   * buffer once per line when a file has no quotes, quadratic in the chunk size.
+   */
+  private nextQuote = -1;
+  private quoteBuffer: Buffer | undefined;
   private kept: ((column: number) => boolean) = () => true;
 
   constructor(
@@ -204,7 +215,11 @@ class RecordParser {
   private record(data: Buffer, start: number, end: number, take: TakeRecord): number {
     const line = this.line;
     const newline = data.indexOf(NEWLINE, start);
-    const quote = this.quoting ? data.indexOf(QUOTE, start) : -1;
+    if (this.quoting && (this.quoteBuffer !== data || (this.nextQuote >= 0 && this.nextQuote < start))) {
+      this.quoteBuffer = data;
+      this.nextQuote = data.indexOf(QUOTE, start);
+    }
+    const quote = this.quoting ? this.nextQuote : -1;
     if (newline < 0 || newline >= end) return -1;
     if (quote < 0 || quote > newline) {
       // The common case: no quotes on the line, fields between separators.
@@ -220,8 +235,9 @@ class RecordParser {
   private split(data: Buffer, start: number, stop: number): number {
     let from = start;
     for (let column = 0; ; column++) {
-      let separator = data.indexOf(this.separator, from);
-      if (separator < 0 || separator > stop) separator = stop;
+      // Searched within the line only: a one-column file has no separator to stop the search.
+      const found = data.subarray(from, stop).indexOf(this.separator);
+      const separator = found < 0 ? stop : from + found;
       this.fields[column] = this.kept(column) ? data.toString('utf8', from, separator) : undefined;
       if (separator === stop) return column + 1;
       from = separator + 1;

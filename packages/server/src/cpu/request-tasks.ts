@@ -68,7 +68,7 @@ export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQu
   start(task);
   const family = familyOf(task.kind);
   const files = new Map(task.files.map((file) => [file.path, { data: bufferOf(file.data), mediaType: file.mediaType }]));
-  const details = family.checkInput(task.input as never, chemistry, files);
+  const details = await family.checkInput(task.input as never, chemistry, files);
   if (Object.keys(details).length > 0) return { ok: false, details };
   return { ok: true, quote: family.quote(task.prices, task.input as never, chemistry, files) };
 }

@@ -38,9 +38,10 @@ interface FamilyCommon<K extends JobKind> {
   inputOf(body: Record<string, unknown>): JobInput<K>;
   /**
    * Semantic problems of a schema-valid input, keyed by path (→ 422); empty when none. `files`
-   * holds the decoded file inputs by path (a template's chains, a library's records).
+   * holds the decoded file inputs by path (a template's chains, a library's records). Runs in
+   * the request worker pool; may be async (a library file is read as a stream).
    */
-  checkInput(input: JobInput<K>, chemistry: Chemistry, files: InputFiles): ErrorDetails;
+  checkInput(input: JobInput<K>, chemistry: Chemistry, files: InputFiles): ErrorDetails | Promise<ErrorDetails>;
   quote(prices: PriceTable, input: JobInput<K>, chemistry: Chemistry, files: InputFiles): Quote;
   /** Every file input of the input (URL or base64), fetched or decoded at start. */
   fileInputs(input: JobInput<K>): FoundFileInput[];

@@ -29,9 +29,14 @@ const SNIFFERS: Record<string, (text: string) => boolean> = {
     const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
     return lines.length >= 2 && lines[0].startsWith('>') && /^[A-Za-z\-.*]+$/.test(lines[1].trim());
   },
-  'text/csv': (text) => firstMeaningfulLine(text).includes(','),
-  'text/tab-separated-values': (text) => firstMeaningfulLine(text).includes('\t'),
 };
+
+/**
+ * Delimited text: a one-column file has no delimiter, so any text without NUL bytes (binary
+ * files have them) passes here; its reader checks the rest with line numbers — an explore
+ * library's bad UTF-8 on the line where it occurs (packages/chemistry library-file.ts).
+ */
+const DELIMITED_TEXT = new Set(['text/csv', 'text/tab-separated-values']);
 
 /** Text files only: valid UTF-8 without NUL bytes. */
 function asText(data: Buffer): string | undefined {
@@ -41,6 +46,7 @@ function asText(data: Buffer): string | undefined {
 }
 
 export function contentMatches(data: Buffer, mediaType: string): boolean {
+  if (DELIMITED_TEXT.has(mediaType)) return data.length > 0 && !data.includes(0);
   const text = asText(data);
   const sniff = SNIFFERS[mediaType];
   return text !== undefined && sniff !== undefined && sniff(text);

@@ -1,26 +1,19 @@
-import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { tarGz } from '../../archive.ts';
 import type { JobError } from '../../engine.ts';
 import type { PipelineKind, ProgressDraft, ResultDraft } from '../../job-types.ts';
 import type { PipelineEngine, PipelineRun } from '../../pipeline.ts';
+import { SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming, runBatches } from './batch-loop.ts';
 
 /**
- * The loop every test-mode pipeline engine shares (spec/API.md §10): it walks the run's
+ * The engine of the test-mode pipelines whose work is a sequence of independent positions
+ * (spec/API.md §10), on the shared batch loop (./batch-loop.ts): it walks the run's
  * positions in order — design k, candidate k, the k-th point of a redesign's sequence space —,
  * commits every `batchSize` finished positions as one batch through the ResultSink, and
  * continues after a stop, crash or take-over from the last committed checkpoint. Every position
  * is a deterministic function of (run id, position), so its files are not stored: they are
  * re-created from the same position when downloaded (`renderFile`).
  */
-export interface SyntheticPipelineTiming {
-  /** Positions finished (results plus failures) per committed batch. */
-  batchSize: number;
-  /** Pause before each batch (ms), so clients can watch a run progress and stop it. */
-  intervalMs: number;
-}
-
-export const SYNTHETIC_PIPELINE_VERSION = 'synthetic-pipelines-1';
-
 /** A result's files: the archive holds all three, `structure` the mmCIF alone. */
 export interface ResultContents {
   cif: string;
@@ -82,14 +75,13 @@ export function createSyntheticPipelineEngine<K extends PipelineKind>(
       let position = saved?.next ?? run.resultCount;
       let results = run.resultCount;
       let failed = saved?.failed ?? 0;
-      while (results + failed < pipeline.total) {
-        // Even `instant` runs let the process serve requests between batches.
-        if (timing.intervalMs > 0) await sleep(timing.intervalMs, undefined, { signal }).catch(() => undefined);
-        else await yieldToEventLoop();
-        if (signal.aborted) return { status: 'failed', error: { code: 'interrupted', message: 'The run was interrupted.' } };
+      let exhausted: JobError | undefined;
+      return runBatches(timing, sink, signal, async () => {
+        // A walk that ran out of positions commits what it finished, then fails.
+        if (exhausted) return { error: exhausted };
+        if (results + failed >= pipeline.total) return null;
         const rows: Array<ResultDraft<K>> = [];
         let batchFailed = 0;
-        let exhausted: JobError | undefined;
         while (rows.length + batchFailed < timing.batchSize && results + rows.length + failed + batchFailed < pipeline.total) {
           const outcome = await pipeline.at(position);
           if (outcome.kind === 'exhausted') {
@@ -108,14 +100,11 @@ export function createSyntheticPipelineEngine<K extends PipelineKind>(
           // A long walk over skipped positions still lets the process breathe.
           if (outcome.kind === 'skipped' && position % 256 === 0) await yieldToEventLoop();
         }
+        if (rows.length + batchFailed === 0) return exhausted ? { error: exhausted } : null;
         results += rows.length;
         failed += batchFailed;
-        if (rows.length + batchFailed > 0) {
-          await sink.commit({ results: rows, progress: pipeline.progress({ results, failed }), checkpoint: { next: position, failed } satisfies Checkpoint, billedUnits: rows.length });
-        }
-        if (exhausted) return { status: 'failed', error: exhausted };
-      }
-      return { status: 'succeeded' };
+        return { results: rows, progress: pipeline.progress({ results, failed }), checkpoint: { next: position, failed } satisfies Checkpoint, billedUnits: rows.length };
+      });
     },
     async renderFile(run, recipe) {
       const [positionText, which] = recipe.split('/');

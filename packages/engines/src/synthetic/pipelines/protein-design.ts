@@ -4,7 +4,8 @@ import type { PipelineEngine } from '../../pipeline.ts';
 import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, matchesMotif, planProteinDesign } from '../../protein/design-plan.ts';
 import { AMINO_ACIDS } from '../../protein/sequence-dsl.ts';
 import { type Random, seededRandom } from '../random.ts';
-import { type PositionOutcome, type SyntheticPipelineTiming, createSyntheticPipelineEngine } from './batches.ts';
+import type { SyntheticPipelineTiming } from './batch-loop.ts';
+import { type PositionOutcome, createSyntheticPipelineEngine } from './batches.ts';
 import { binderMetrics, entityOf, genericMetrics, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
 
 /**

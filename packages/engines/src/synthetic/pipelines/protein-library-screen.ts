@@ -2,7 +2,8 @@ import { type Chemistry, ccdHeavyAtoms, loadChemistry } from '@boltz/chemistry';
 import type { JobInput } from '../../job-types.ts';
 import type { PipelineEngine } from '../../pipeline.ts';
 import { type PlannedChain, freeChainId, planTarget } from '../../protein/design-plan.ts';
-import { type PositionOutcome, type SyntheticPipelineTiming, createSyntheticPipelineEngine } from './batches.ts';
+import type { SyntheticPipelineTiming } from './batch-loop.ts';
+import { type PositionOutcome, createSyntheticPipelineEngine } from './batches.ts';
 import { binderMetrics, entityOf, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
 
 /**

@@ -4,7 +4,8 @@ import { matchesMotif } from '../../protein/design-plan.ts';
 import { type RedesignChain, type RedesignPlan, planSequenceRedesign, redesignSpaceSize, regionAlphabets } from '../../protein/redesign-plan.ts';
 import { KeyedPermutation } from '../permutation.ts';
 import { seededRandom } from '../random.ts';
-import { type PositionOutcome, type SyntheticPipelineTiming, createSyntheticPipelineEngine } from './batches.ts';
+import type { SyntheticPipelineTiming } from './batch-loop.ts';
+import { type PositionOutcome, createSyntheticPipelineEngine } from './batches.ts';
 import { binderMetrics, genericMetrics, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
 
 /**

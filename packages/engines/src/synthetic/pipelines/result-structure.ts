@@ -3,7 +3,8 @@ import { type Float32Array2D, npz } from '../../npz.ts';
 import { type PlannedChain, isDesigned } from '../../protein/design-plan.ts';
 import type { BindingMetrics, SampleMetrics } from '../../structure-output.ts';
 import { sharedWorkerPool, type WorkerPool } from '../../worker-pool.ts';
-import type { SynthesizedComplex } from '../complex.ts';
+import type { Chemistry } from '@boltz/chemistry';
+import { type ComplexSpec, type SynthesizedComplex, synthesizeComplex } from '../complex.ts';
 import { SYNTHETIC_TASKS } from '../index.ts';
 import { bindingMetricsOf, complexSpecOf } from '../structure-and-binding.ts';
 import type { PositionOutcome, ResultRow } from './batches.ts';
@@ -28,20 +29,26 @@ type Binding = JobInput<'structure_and_binding'>['binding'];
 /** Bonds and constraints of the complex: the pocket residues a ligand must sit at, contacts. */
 type Restraints = Pick<JobInput<'structure_and_binding'>, 'bonds' | 'constraints'>;
 
-/**
- * Folding, packing and confidence grow with the complex: they run in the engines' worker pool.
- * `quality` ∈ [0, 1] sets how confident the prediction is (drawn from the seed when omitted).
- */
-export async function resultStructure(
-  entities: Entities,
-  binding: Binding,
-  seed: string,
-  { quality, ...restraints }: Restraints & { quality?: number } = {},
-  pool: WorkerPool = sharedWorkerPool(),
-): Promise<ResultStructure> {
-  const spec = { ...complexSpecOf({ entities, binding, ...restraints }), ...(quality === undefined ? {} : { quality }) };
-  const complex = await pool.run<SynthesizedComplex>(SYNTHETIC_TASKS.complex, { spec, seed });
+/** Restraints of the complex, and `quality` ∈ [0, 1]: how confident the prediction is (drawn from the seed when omitted). */
+export type StructureOptions = Restraints & { quality?: number };
+
+function complexSpec(entities: Entities, binding: Binding, { quality, ...restraints }: StructureOptions): ComplexSpec {
+  return { ...complexSpecOf({ entities, binding, ...restraints }), ...(quality === undefined ? {} : { quality }) };
+}
+
+function structureOf(binding: Binding, complex: SynthesizedComplex): ResultStructure {
   return { cif: complex.cif, pae: complex.pae, metrics: complex.confidence.metrics, binding: bindingMetricsOf(binding, complex), chains: complex.chains };
+}
+
+/** Folding, packing and confidence grow with the complex: they run in the engines' worker pool. */
+export async function resultStructure(entities: Entities, binding: Binding, seed: string, options: StructureOptions = {}, pool: WorkerPool = sharedWorkerPool()): Promise<ResultStructure> {
+  const complex = await pool.run<SynthesizedComplex>(SYNTHETIC_TASKS.complex, { spec: complexSpec(entities, binding, options), seed });
+  return structureOf(binding, complex);
+}
+
+/** The same structure, for code that already runs in a worker thread (a task of the pool). */
+export function resultStructureInWorker(entities: Entities, binding: Binding, seed: string, options: StructureOptions, chemistry: Chemistry): ResultStructure {
+  return structureOf(binding, synthesizeComplex(complexSpec(entities, binding, options), seed, chemistry));
 }
 
 /** Smallest PAE between tokens of `a` and `b`, both directions (BoltzGen's `min_interaction_pae`, Å). */
