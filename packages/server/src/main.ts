@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import type { Mode } from '@boltz/shared';
 import { openStorage } from '@boltz/storage';
 import { buildApp } from './app.ts';
+import { startupBanner } from './banner.ts';
 import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
 import { ConfigError, checkServingConfig, loadConfig } from './config.ts';
 import { runWorker } from './worker.ts';
@@ -34,7 +35,7 @@ async function serve(): Promise<void> {
     if (admin?.generated) process.stdout.write(`  Administrator sign-in: ${admin.email} / ${admin.password} (shown once)\n\n`);
   }
 
-  const { app } = await buildApp({ config, storage });
+  const { app, services } = await buildApp({ config, storage });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -49,6 +50,7 @@ async function serve(): Promise<void> {
     try {
       await app.close();
       await storage.close();
+      process.stdout.write(`boltz-server stopped cleanly (${signal}): requests answered, running jobs handed back to the queue.\n`);
     } finally {
       process.exit(0);
     }
@@ -56,6 +58,7 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ host: config.host, port: config.port });
+  process.stdout.write(startupBanner(config, services.engines, services.publicUrl()));
 }
 
 async function migrate(): Promise<void> {
