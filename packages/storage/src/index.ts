@@ -20,7 +20,7 @@ export * from './scope.ts';
 export * from './blobs/blob-store.ts';
 export { LocalBlobStore, localBlobStoreIn } from './blobs/local-blob-store.ts';
 export { FileStore, type FileRow } from './queries/files.ts';
-export { JobStore, isUniqueViolation, type BatchCommit, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow, type RunnableKinds } from './queries/jobs.ts';
+export { JobStore, isUniqueViolation, type BatchCommit, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow, type QueueStat, type RunnableKinds } from './queries/jobs.ts';
 export { ResultStore, type JobResultRow, type ResultPageQuery } from './queries/results.ts';
 export type { ApiKeyCredential, ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
 export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
