@@ -14,6 +14,7 @@ import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
 import { installValidation, parseQuery } from './plugins/validation.ts';
+import { installAdminAudit } from './audit.ts';
 import { Metrics } from './metrics.ts';
 import { ROUTES } from './routes/index.ts';
 import { JobProcessing, createJobServices } from './jobs/processing.ts';
@@ -111,6 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await installOpenApi(app);
   installHealthRoutes(app, storage, readiness);
   metrics.install(app);
+  installAdminAudit(app, storage);
   for (const route of ROUTES) route(app);
 
   app.addHook('onReady', async () => services.lastUsed.start());
