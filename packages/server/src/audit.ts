@@ -13,7 +13,7 @@ export const AUDITED_ROUTES: Readonly<Record<string, string>> = {
   'POST /compute/v1/admin/workspaces': 'workspace.create',
   'POST /compute/v1/admin/workspaces/:workspace_id': 'workspace.update',
   'POST /compute/v1/admin/workspaces/:workspace_id/archive': 'workspace.archive',
-  'POST /compute/v1/admin/workspaces/:workspace_id/spending-limit': 'workspace.spending_limit.set',
+  'PUT /compute/v1/admin/workspaces/:workspace_id/spending-limit': 'workspace.spending_limit.set',
   'POST /compute/v1/admin/api-keys': 'api_key.create',
   'POST /compute/v1/admin/api-keys/:api_key_id/revoke': 'api_key.revoke',
 };
@@ -33,7 +33,9 @@ function targetOf(request: FastifyRequest, payload: unknown, statusCode: number)
   if (fromPath) return fromPath;
   if (statusCode >= 300 || typeof payload !== 'string') return null;
   try {
-    const id = (JSON.parse(payload) as { id?: unknown }).id;
+    // A workspace is answered as itself, a new key as `{key, key_details}`.
+    const body = JSON.parse(payload) as { id?: unknown; key_details?: { id?: unknown } };
+    const id = body.id ?? body.key_details?.id;
     return typeof id === 'string' ? id : null;
   } catch {
     return null;
