@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The sources are under test: bin/boltz-api.js would otherwise run the bundle of the last build,
- * which may be older than them (cli-bundle.test.ts runs the bundle). Set here for the tests that
+ * which may be older than them (packages/server/test/build.test.ts installs and runs the bundle). Set here for the tests that
  * spawn CLI_BIN with this process's environment.
  */
 process.env.BOLTZ_RUN_FROM_SOURCE ??= '1';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { BodyLimits } from '../config.ts';
 
-/** Whether a JSON schema has a base64 file field (`contentEncoding: "base64"`, predictions/file-input.ts). */
+/** Whether a JSON schema has a base64 file field (`contentEncoding: "base64"`, families/common/file-input.ts). */
 function takesInlineFiles(schema: unknown): boolean {
   const pending: unknown[] = [schema];
   while (pending.length > 0) {
