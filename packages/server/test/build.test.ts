@@ -63,7 +63,9 @@ describe('the built server', () => {
 
   it('serves from one process: a prediction runs through the request and engine worker threads, and its files download', async () => {
     assert.deepEqual(childrenOf(server.child.pid!), []);
-    const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input: STRUCTURE_INPUT });
+    // A CCD ligand: the component table is read from packages/chemistry/tables by the build.
+    const input = { ...STRUCTURE_INPUT, entities: [...STRUCTURE_INPUT.entities, { type: 'ligand_ccd' as const, chain_ids: ['C'], value: 'ATP' }] };
+    const started = await client.predictions.structureAndBinding.start({ model: 'boltz-2.1', input });
     const done = await waitUntilDone(client, 'structureAndBinding', started.id, {}, 120_000);
     assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
     const [file] = fileObjects(done.output);
