@@ -9,6 +9,8 @@ import { openStorage } from '@boltz/storage';
 import { AUDITED_ROUTES } from '../src/audit.ts';
 import { FAMILIES } from '../src/families/registry.ts';
 import { TEST_DIALECT, createTestDatabaseLocation } from './harness.ts';
+import { FormBrowser } from './form-browser.ts';
+import { startDeviceAuthorization } from './oauth-client.ts';
 import { ADME_INPUT, STRUCTURE_INPUT, download, fileObjects, waitUntilDone } from './predictions.ts';
 import { type ServerProcess, runServerCommand, startServerProcess } from './server-process.ts';
 
@@ -136,13 +138,35 @@ describe('operating boltz-server', () => {
     assert.match(bad.stderr, /neither a time/);
   });
 
+  it('records sign-ins once each: a wrong password (denied, 401) and the right one', async () => {
+    const user = { email: 'signing-in@example.org', password: 'a long enough password' };
+    assert.equal((await runServerCommand(['user', 'create', '--email', user.email, '--password', user.password], location.env)).code, 0);
+    const { user_code: userCode } = await startDeviceAuthorization(server.baseURL);
+    const browser = new FormBrowser(server.baseURL);
+    const confirm = await browser.submit(await browser.get('/oauth/device'), 'op.deviceInputForm', { user_code: userCode });
+    const signIn = await browser.submit(confirm, 'op.deviceConfirmForm', {});
+    const refused = await browser.submit(signIn, 0, { email: user.email, password: 'not the password' });
+    assert.equal(refused.status, 401);
+    const consent = await browser.submit(refused, 0, { email: user.email, password: user.password });
+    assert.equal(consent.status, 200);
+
+    const listed = await runServerCommand(['audit', '--json', '--action', 'sign_in'], location.env);
+    const events = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(events.map((event) => `${event.actor} ${event.outcome} ${event.status_code} ${event.ip}`), [
+      `${user.email} succeeded 200 127.0.0.1`,
+      `${user.email} denied 401 127.0.0.1`,
+    ]);
+    assert.deepEqual(events[1].details, { reason: 'incorrect email or password' });
+    assert.ok(!listed.stdout.includes('not the password') && !listed.stdout.includes(user.password), 'no password in the log');
+  });
+
   it('records host commands with the host account, failures included', async () => {
     const missing = await runServerCommand(['user', 'disable', '--email', 'nobody@example.org'], location.env);
     assert.notEqual(missing.code, 0);
     const created = await runServerCommand(['user', 'create', '--email', 'audited@example.org'], location.env);
     assert.equal(created.code, 0, created.stderr);
     const listed = await runServerCommand(['audit', '--json', '--action', 'user.'], location.env);
-    const events = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    const events = (JSON.parse(listed.stdout) as Array<Record<string, unknown>>).filter((event) => event.target !== 'signing-in@example.org');
     assert.deepEqual(events.map((event) => `${event.action} ${event.outcome} ${event.target} ${event.actor_type}`), [
       'user.create succeeded audited@example.org host',
       'user.disable failed nobody@example.org host',
