@@ -3,17 +3,21 @@
 //                         [--jobs <n>] [--test-timing instant|fast|realistic] [name filter…]
 // A filter keeps the scenarios whose names contain it, plus the baselines they compare with;
 // the filter `latency` selects the submit-to-succeeded measurement, which follows the table;
-// the filter `synthetic` the synthetic engine's CPU time for a 1,000-residue complex (one core).
+// the filter `synthetic` the synthetic engine's CPU time for a 1,000-residue complex (one core);
+// the filter `cli` start-up times: boltz-api --version and a retrieve, the server to /healthz.
+// The bench builds first (scripts/build.mjs) and measures the compiled server and CLI.
 // Test-mode jobs run with `instant` timing by default, so that latencies measure the server
 // (queue, runners, synthetic engine, files) rather than the configured waits.
 // `--rounds 3` measures every scenario three times, round-robin, and reports the medians: on a
 // shared machine that keeps a burst of someone else's work from deciding a ratio.
 import { availableParallelism, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startBenchServer } from './bench/context.ts';
 import { type BenchRequest, type LoadSettings, type Measurement, measure, medianOfRounds } from './bench/measure.ts';
 import type { Scenario } from './bench/scenario.ts';
 import { SCENARIOS } from './bench/scenarios/index.ts';
+import { measureCliStartup } from './bench/cli-startup.ts';
 import { measureJobLatency } from './bench/job-latency.ts';
 import { measureResultInsertion } from './bench/scenarios/pipelines.ts';
 import { measureSyntheticEngine } from './bench/synthetic-engine.ts';
@@ -62,10 +66,13 @@ function printTable(rows: string[][]): void {
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
 }
 
-const SECTIONS = ['latency', 'synthetic'];
+const SECTIONS = ['latency', 'synthetic', 'cli'];
 const scenarioFilters = positionals.filter((filter) => !SECTIONS.includes(filter));
 const measureLatency = positionals.length === 0 || positionals.includes('latency');
 const measureEngine = positionals.length === 0 || positionals.includes('synthetic');
+const measureCli = positionals.length === 0 || positionals.includes('cli');
+const built = spawnSync(process.execPath, [new URL('./build.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+if (built.status !== 0) throw new Error('npm run build failed');
 const scenarios = scenarioFilters.length === 0 && positionals.length > 0 ? [] : selectScenarios(scenarioFilters);
 const server = await startBenchServer({ testTiming: values['test-timing'] });
 const results = new Map<string, Measurement>();
@@ -82,6 +89,20 @@ try {
     printTable([
       ['computation', 'CPU ms median', 'CPU ms max', 'wall ms median'],
       ...timings.map((t) => [t.what, t.cpuMsMedian.toFixed(0), t.cpuMsMax.toFixed(0), t.wallMsMedian.toFixed(0)]),
+    ]);
+    process.stdout.write('\n');
+  }
+  if (measureCli) {
+    process.stdout.write('Start-up, wall time of whole processes (median of 10 after a warm-up; the server: 3 starts):\n');
+    const timings = await measureCliStartup(server.context);
+    const node = timings[0].medianMs;
+    printTable([
+      ['process', 'median ms', 'max ms', 'vs node -e 0', 'goal'],
+      ...timings.map((t) => {
+        const met = t.goalMs === undefined ? '' : t.medianMs < t.goalMs ? `met (< ${t.goalMs} ms)` : `MISSED (≥ ${t.goalMs} ms)`;
+        if (met.startsWith('MISSED')) goalsMissed = true;
+        return [t.what, t.medianMs.toFixed(0), t.maxMs.toFixed(0), `+${(t.medianMs - node).toFixed(0)} ms`, met];
+      }),
     ]);
     process.stdout.write('\n');
   }

@@ -66,6 +66,8 @@ export async function startBenchServer(options: { testTiming: string }): Promise
   const server = await startServerProcess({
     ...database.env,
     LOG_LEVEL: 'warn',
+    // The compiled server, as `npm start` runs it (bench.ts builds first).
+    BOLTZ_RUN_FROM_SOURCE: '0',
     RATE_LIMIT_MAX: '1000000000',
     BOLTZ_TEST_TIMING: options.testTiming,
     BOLTZ_BOOTSTRAP_ADMIN_KEY: liveAdminKey,

@@ -3,6 +3,13 @@ import { once } from 'node:events';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * The sources are under test: bin/boltz-api.js would otherwise run the bundle of the last build,
+ * which may be older than them (packages/server/test/build.test.ts installs and runs the bundle). Set here for the tests that
+ * spawn CLI_BIN with this process's environment.
+ */
+process.env.BOLTZ_RUN_FROM_SOURCE ??= '1';
+
 /** The real `boltz-api` executable, run as a child process the way a user runs it. */
 export const CLI_BIN = fileURLToPath(new URL('../bin/boltz-api.js', import.meta.url));
 
@@ -28,7 +35,7 @@ export interface CliOptions {
  * and HOME/XDG directories point wherever the test says.
  */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { BOLTZ_RUN_FROM_SOURCE: process.env.BOLTZ_RUN_FROM_SOURCE! };
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !name.startsWith('BOLTZ_') && name !== 'FORCE_COLOR') env[name] = value;
   }

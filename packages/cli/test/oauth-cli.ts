@@ -43,7 +43,7 @@ export class RunningCli {
   constructor(args: string[], env: Record<string, string>) {
     const clean: Record<string, string> = {};
     for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !name.startsWith('BOLTZ_')) clean[name] = value;
-    this.child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [CLI_BIN, ...args], { env: { ...clean, BOLTZ_RUN_FROM_SOURCE: process.env.BOLTZ_RUN_FROM_SOURCE!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
       for (const wake of this.waiters.splice(0)) wake();

@@ -155,7 +155,7 @@ describe('boltz-api run: a prediction that fails', () => {
 
   // A live engine whose executable always fails: the job ends `failed` with an engine error code.
   before(async () => {
-    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: '/bin/false' });
+    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: '/bin/false', BOLTZ_ENGINE_MSA_SERVER_URL: 'http://127.0.0.1:9' });
   });
   after(() => server.close());
 

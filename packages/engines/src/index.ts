@@ -35,6 +35,7 @@ export {
 export { EngineFailure } from './engine-failure.ts';
 export {
   createBoltzEngine,
+  needsAutomaticMsa,
   toBoltzRequest,
   readBoltzOutput,
   classifyFailure,

@@ -4,7 +4,7 @@ import type { InputFile, PredictionJob } from '../src/index.ts';
 
 /**
  * Golden cases for `toBoltzRequest`: fixtures/requests/<case>/case.json holds the API input (most
- * snapshotted from packages/server/src/predictions/structure-and-binding/examples.ts), the
+ * snapshotted from packages/server/src/families/structure-and-binding/examples.ts), the
  * deployment settings and, for URL file inputs, the fixture file the server would have fetched.
  * Next to it: expected.yaml, expected-args.json and expected-files/, or expected-error.json.
  */

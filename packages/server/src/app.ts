@@ -14,6 +14,8 @@ import { installJsonBodyParser } from './plugins/json-body.ts';
 import { installOpenApi } from './plugins/openapi.ts';
 import { installHealthRoutes, installRequestIdHeader, type Readiness, requestIdFrom, requestIdSequence } from './plugins/operability.ts';
 import { installValidation, parseQuery } from './plugins/validation.ts';
+import { installAdminAudit } from './audit.ts';
+import { Metrics } from './metrics.ts';
 import { ROUTES } from './routes/index.ts';
 import { JobProcessing, createJobServices } from './jobs/processing.ts';
 import { installOauth } from './oauth/index.ts';
@@ -70,7 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
 
   const now = options.now ?? (() => new Date());
   const jobServices = createJobServices(config);
-  const jobProcessing = new JobProcessing({ ...jobServices, storage, config, now, log: app.log }, { runners: config.jobs.runInProcess });
+  const metrics = new Metrics(storage, now);
+  const jobProcessing = new JobProcessing({ ...jobServices, storage, config, now, log: app.log, observer: metrics }, { runners: config.jobs.runInProcess });
   const requestCpu = new RequestCpuPool(config.requestCpu);
   const publicUrl = () => config.publicUrl ?? listenOrigin(app);
   const services: Services = {
@@ -108,6 +111,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   });
   await installOpenApi(app);
   installHealthRoutes(app, storage, readiness);
+  metrics.install(app);
+  installAdminAudit(app, storage);
   for (const route of ROUTES) route(app);
 
   app.addHook('onReady', async () => services.lastUsed.start());

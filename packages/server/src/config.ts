@@ -29,7 +29,8 @@ export interface ServerConfig {
   prices: PriceTable;
   jobs: JobsConfig;
   bootstrap: { adminKey?: string; testAdminKey?: string; organizationName: string; adminEmail?: string; adminPassword?: string };
-  cliVersion: { latest: string; minimumSupported: string; message: string | null; installMacosLinux: string; installWindows: string };
+  /** Undefined: the served CLI package's version, and `npm install -g` of its URL (routes/cli/package.ts). */
+  cliVersion: { latest?: string; minimumSupported: string; message: string | null; installMacosLinux?: string; installWindows?: string };
 }
 
 export interface BodyLimits {
@@ -130,11 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       organizationName: env.BOLTZ_ORGANIZATION_NAME || 'Default organization',
     },
     cliVersion: {
-      latest: env.BOLTZ_CLI_LATEST_VERSION || '0.1.0',
+      latest: env.BOLTZ_CLI_LATEST_VERSION || undefined,
       minimumSupported: env.BOLTZ_CLI_MINIMUM_VERSION || '0.0.0',
       message: env.BOLTZ_CLI_MESSAGE || null,
-      installMacosLinux: env.BOLTZ_CLI_INSTALL_MACOS_LINUX || 'npm install -g @boltz/cli',
-      installWindows: env.BOLTZ_CLI_INSTALL_WINDOWS || 'npm install -g @boltz/cli',
+      installMacosLinux: env.BOLTZ_CLI_INSTALL_MACOS_LINUX || undefined,
+      installWindows: env.BOLTZ_CLI_INSTALL_WINDOWS || undefined,
     },
   };
 }

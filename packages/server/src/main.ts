@@ -2,6 +2,9 @@ import { Command, Option } from 'commander';
 import type { Mode } from '@boltz/shared';
 import { openStorage } from '@boltz/storage';
 import { buildApp } from './app.ts';
+import { auditedHostAction } from './audit.ts';
+import { startupBanner } from './banner.ts';
+import { addOperationsCommands } from './operations/commands.ts';
 import { bootstrapIfEmpty, createAdminKey, formatKeyAnnouncement } from './bootstrap.ts';
 import { ConfigError, checkServingConfig, loadConfig } from './config.ts';
 import { runWorker } from './worker.ts';
@@ -34,7 +37,7 @@ async function serve(): Promise<void> {
     if (admin?.generated) process.stdout.write(`  Administrator sign-in: ${admin.email} / ${admin.password} (shown once)\n\n`);
   }
 
-  const { app } = await buildApp({ config, storage });
+  const { app, services } = await buildApp({ config, storage });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -49,6 +52,7 @@ async function serve(): Promise<void> {
     try {
       await app.close();
       await storage.close();
+      process.stdout.write(`boltz-server stopped cleanly (${signal}): requests answered, running jobs handed back to the queue.\n`);
     } finally {
       process.exit(0);
     }
@@ -56,6 +60,7 @@ async function serve(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ host: config.host, port: config.port });
+  process.stdout.write(startupBanner(config, services.engines, services.publicUrl()));
 }
 
 async function migrate(): Promise<void> {
@@ -71,7 +76,9 @@ async function mintAdminKey(options: { mode: Mode; name?: string; organization?:
   const storage = openStorage({ url: config.databaseUrl });
   await storage.migrate();
   try {
-    const created = await createAdminKey(storage, { mode: options.mode, name: options.name, organizationId: options.organization });
+    const created = await auditedHostAction(storage, 'api_key.create', options.name ?? null, () =>
+      createAdminKey(storage, { mode: options.mode, name: options.name, organizationId: options.organization }),
+    );
     process.stderr.write(`Created ${created.mode} admin key ${created.id} for organization ${created.organizationId}. It is shown only once:\n`);
     process.stdout.write(`${created.key}\n`);
   } finally {
@@ -95,11 +102,12 @@ program
   .option('--organization <id>', 'organization id (default: the first organization)')
   .action(mintAdminKey);
 
-async function withStorage<T>(work: (storage: ReturnType<typeof openStorage>) => Promise<T>): Promise<T> {
+/** Runs a host command against the database; `audit`: it is an administrative action (audit.ts). */
+async function withStorage<T>(work: (storage: ReturnType<typeof openStorage>) => Promise<T>, audit?: { action: string; target: string }): Promise<T> {
   const storage = openStorage({ url: loadConfig().databaseUrl });
   await storage.migrate();
   try {
-    return await work(storage);
+    return audit ? await auditedHostAction(storage, audit.action, audit.target, () => work(storage)) : await work(storage);
   } finally {
     await storage.close();
   }
@@ -121,7 +129,7 @@ users
       const user = await createUser(storage, { email: options.email, password, name: options.name, organizationId: options.organization, role: options.role });
       process.stderr.write(`Created user ${user.id} (${user.email}) as ${options.role} of ${user.active_organization_id}.\n`);
       if (!options.password) process.stdout.write(`${password}\n`);
-    }),
+    }, { action: 'user.create', target: options.email }),
   );
 users
   .command('reset-password')
@@ -134,7 +142,7 @@ users
       await resetPassword(storage, options.email, password);
       process.stderr.write(`Password of ${options.email} changed; their sign-ins have ended.\n`);
       if (!options.password) process.stdout.write(`${password}\n`);
-    }),
+    }, { action: 'user.reset_password', target: options.email }),
   );
 users
   .command('set-role')
@@ -147,7 +155,7 @@ users
     withStorage(async (storage) => {
       const organizationId = await setMembership(storage, options.email, options.organization, options.role);
       process.stderr.write(`${options.email} is now ${options.role} of ${organizationId}.\n`);
-    }),
+    }, { action: 'user.set_role', target: options.email }),
   );
 
 users
@@ -179,10 +187,13 @@ for (const [name, disabled] of [['disable', true], ['enable', false]] as const) 
     .description(disabled ? 'Stop a user from signing in; their sign-ins end at once' : 'Let a disabled user sign in again')
     .requiredOption('--email <email>', 'sign-in email')
     .action((options: { email: string }) =>
-      withStorage(async (storage) => {
-        await setUserDisabled(storage, options.email, disabled);
-        process.stderr.write(`${options.email} is ${disabled ? 'disabled; their sign-ins have ended' : 'enabled'}.\n`);
-      }),
+      withStorage(
+        async (storage) => {
+          await setUserDisabled(storage, options.email, disabled);
+          process.stderr.write(`${options.email} is ${disabled ? 'disabled; their sign-ins have ended' : 'enabled'}.\n`);
+        },
+        { action: `user.${name}`, target: options.email },
+      ),
     );
 }
 users
@@ -193,7 +204,7 @@ users
     withStorage(async (storage) => {
       const user = await deleteUser(storage, options.email);
       process.stderr.write(`Deleted user ${user.id} (${user.email}).\n`);
-    }),
+    }, { action: 'user.delete', target: options.email }),
   );
 users
   .command('remove-from-org')
@@ -204,8 +215,10 @@ users
     withStorage(async (storage) => {
       const organizationId = await removeMembership(storage, options.email, options.organization);
       process.stderr.write(`${options.email} is no longer a member of ${organizationId}; their sign-ins have ended.\n`);
-    }),
+    }, { action: 'user.remove_from_org', target: options.email }),
   );
+
+addOperationsCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError) {

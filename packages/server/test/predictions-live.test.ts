@@ -16,6 +16,9 @@ const LIGAND_INPUT = {
   num_samples: 2,
 };
 
+/** The stand-ins contact no MSA server: the URL only satisfies what automatic MSAs require. */
+const LIVE_ENV = { BOLTZ_ENGINE_CACHE: '/nonexistent/boltz-cache', BOLTZ_ENGINE_MSA_SERVER_URL: 'http://127.0.0.1:9' };
+
 /**
  * Live mode with a live engine configured (the `boltz` command, here a stand-in that replays
  * a recorded output folder): jobs run on it, are charged on success and count against limits.
@@ -26,7 +29,7 @@ describe('live predictions on the Boltz engine', () => {
   let liveKey: string;
 
   before(async () => {
-    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: STAND_IN, BOLTZ_ENGINE_CACHE: '/nonexistent/boltz-cache' });
+    server = await startTestServer({ ...LIVE_ENV, BOLTZ_ENGINE_EXECUTABLE: STAND_IN });
     workspaceId = await newWorkspace(server, 'Live');
     liveKey = await workspaceKey(server, workspaceId, 'live');
   });
@@ -94,8 +97,8 @@ describe('live predictions on the Boltz engine', () => {
 
   it('a job the engine fails is not charged and releases its reservation', async () => {
     const failing = await startTestServer({
+      ...LIVE_ENV,
       BOLTZ_ENGINE_EXECUTABLE: fileURLToPath(new URL('../../engines/test/fixtures/stand-ins/boltz-parse-error.mjs', import.meta.url)),
-      BOLTZ_ENGINE_CACHE: '/nonexistent/boltz-cache',
     });
     try {
       const client = failing.client(failing.liveAdminKey);
@@ -113,5 +116,34 @@ describe('live predictions on the Boltz engine', () => {
 
   it('live ADME has no open-source engine: 501', async () => {
     await assert.rejects(server.client(liveKey).predictions.adme.start({ model: 'adme-v1', input: ADME_INPUT }), (error) => error instanceof APIError && error.status === 501);
+  });
+});
+
+describe('live predictions without an MSA server (the default)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: STAND_IN, BOLTZ_ENGINE_CACHE: '/nonexistent/boltz-cache' });
+  });
+  after(() => server.close());
+
+  it('a start that needs automatic MSAs is 422 naming the setting, and creates nothing', async () => {
+    const before = await snapshotDatabase(server.storage);
+    await assert.rejects(server.client(server.liveAdminKey).predictions.structureAndBinding.start({ model: 'boltz-2.1', input: LIGAND_INPUT }), (error) => {
+      assert.ok(error instanceof APIError);
+      assert.equal(error.status, 422);
+      const body = error.error as { code: string; details: Record<string, string> };
+      assert.equal(body.code, 'VALIDATION_ERROR');
+      assert.match(body.details['input.entities'], /BOLTZ_ENGINE_MSA_SERVER_URL/);
+      return true;
+    });
+    assert.equal(await snapshotDatabase(server.storage), before);
+  });
+
+  it('proteins with their own MSAs run; test mode never needs an MSA server', async () => {
+    const withMsa = { ...LIGAND_INPUT, entities: [{ ...LIGAND_INPUT.entities[0], msa: { type: 'empty' as const } }, LIGAND_INPUT.entities[1]] };
+    const live = await server.client(server.liveAdminKey).predictions.structureAndBinding.start({ model: 'boltz-2.1', input: withMsa });
+    assert.equal(live.livemode, true);
+    const test = await server.client(server.testAdminKey).predictions.structureAndBinding.start({ model: 'boltz-2.1', input: LIGAND_INPUT });
+    assert.equal(test.livemode, false);
   });
 });

@@ -49,7 +49,8 @@ function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   for (const name of Object.keys(inherited)) {
     if (name.startsWith('BOLTZ_') || ['DATABASE_URL', 'PORT', 'HOST', 'LOG_LEVEL', 'TRUST_PROXY'].includes(name)) delete inherited[name];
   }
-  return { ...inherited, ...env };
+  // The sources are under test unless a test asks for the build (build.test.ts).
+  return { ...inherited, BOLTZ_RUN_FROM_SOURCE: '1', ...env };
 }
 
 function launch(args: string[], env: Record<string, string>): { child: ChildProcess; out: { stdout: string; stderr: string }; exited: Promise<CommandResult> } {

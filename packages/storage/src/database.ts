@@ -112,7 +112,7 @@ function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+async function migratorFor(db: Kysely<Database>): Promise<Migrator> {
   // Kysely looks for its bookkeeping tables across every schema of a PostgreSQL database;
   // name ours, or another schema's tables (other test files, other tenants) would be mistaken
   // for them.
@@ -120,8 +120,33 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
     db.getExecutor().adapter instanceof PostgresAdapter
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableSchema });
+  return new Migrator({ db, provider: migrationProvider, migrationTableSchema });
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = await migratorFor(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * A consistent copy of a SQLite database while it is in use, through SQLite's online backup
+ * API (better-sqlite3's `backup`): safe during writes by other connections and processes,
+ * unlike copying the file, whose committed pages may still sit in its `-wal` file.
+ */
+export async function backupSqliteDatabase(source: string, destination: string): Promise<void> {
+  const sqlite = new BetterSqlite3(source, { fileMustExist: true });
+  try {
+    sqlite.pragma('busy_timeout = 5000');
+    await sqlite.backup(destination);
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** Applied migrations, and those this build knows but the database has not had yet. */
+export async function migrationStatus(db: Kysely<Database>): Promise<{ applied: string[]; pending: string[] }> {
+  const migrations = await (await migratorFor(db)).getMigrations();
+  return { applied: migrations.filter((m) => m.executedAt).map((m) => m.name), pending: migrations.filter((m) => !m.executedAt).map((m) => m.name) };
 }

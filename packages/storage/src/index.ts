@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type DatabaseHandle, type Dialect, type OpenDatabaseOptions, migrateToLatest, openDatabase } from './database.ts';
+import { type DatabaseHandle, type Dialect, type OpenDatabaseOptions, migrateToLatest, migrationStatus, openDatabase } from './database.ts';
 import { ApiKeyStore } from './queries/api-keys.ts';
 import { FileStore } from './queries/files.ts';
 import { JobStore } from './queries/jobs.ts';
@@ -11,6 +11,7 @@ import { ServerSecretStore } from './queries/server-secrets.ts';
 import { SpendingStore } from './queries/spending.ts';
 import { UsageStore } from './queries/usage.ts';
 import { UserStore } from './queries/users.ts';
+import { AuditStore } from './queries/audit.ts';
 import type { Database } from './schema.ts';
 
 export * from './database.ts';
@@ -20,11 +21,12 @@ export * from './scope.ts';
 export * from './blobs/blob-store.ts';
 export { LocalBlobStore, localBlobStoreIn } from './blobs/local-blob-store.ts';
 export { FileStore, type FileRow } from './queries/files.ts';
-export { JobStore, isUniqueViolation, type BatchCommit, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow, type RunnableKinds } from './queries/jobs.ts';
+export { JobStore, isUniqueViolation, type BatchCommit, type JobCompletion, type JobRow, type JobSummaryRow, type Lease, type NewJobRow, type QueueStat, type RunnableKinds } from './queries/jobs.ts';
 export { ResultStore, type JobResultRow, type ResultPageQuery } from './queries/results.ts';
 export type { ApiKeyCredential, ApiKeyCredentialRow, ApiKeyRow } from './queries/api-keys.ts';
 export type { WorkspacePatch, WorkspaceRow } from './queries/workspaces.ts';
 export { SpendingStore } from './queries/spending.ts';
+export { AuditStore, type AuditEventRow, type AuditQuery, type NewAuditEvent } from './queries/audit.ts';
 export { UsageStore, windowStart, type UsageBucketQuery, type UsageBucketRow, type UsageGroup, type UsageWindowSize } from './queries/usage.ts';
 export type { OauthModelRecord } from './queries/oauth-models.ts';
 export { normalizeEmail, type MembershipWithOrganization, type UserRow, type UserWithMemberships } from './queries/users.ts';
@@ -42,6 +44,7 @@ export class Stores {
   readonly secrets: ServerSecretStore;
   readonly spending: SpendingStore;
   readonly usage: UsageStore;
+  readonly audit: AuditStore;
 
   constructor(db: Kysely<Database>, dialect: Dialect) {
     this.organizations = new OrganizationStore(db);
@@ -55,6 +58,7 @@ export class Stores {
     this.secrets = new ServerSecretStore(db);
     this.spending = new SpendingStore(db);
     this.usage = new UsageStore(db);
+    this.audit = new AuditStore(db);
   }
 }
 
@@ -82,6 +86,10 @@ export class Storage extends Stores {
 
   migrate(): Promise<string[]> {
     return migrateToLatest(this.handle.db);
+  }
+
+  migrationStatus(): Promise<{ applied: string[]; pending: string[] }> {
+    return migrationStatus(this.handle.db);
   }
 
   close(): Promise<void> {

@@ -214,7 +214,28 @@ export interface ServerSecretsTable {
   created_at: string;
 }
 
+/** One administrative action or sign-in (migration 0010). */
+export interface AuditEventsTable {
+  id: string;
+  created_at: string;
+  organization_id: string | null;
+  /** `api_key`, `user`, `host` (a command on the server host) or `anonymous`. */
+  actor_type: string;
+  /** The key id, the user's email, the host account, or what was presented. */
+  actor: string;
+  /** `workspace.create`, `api_key.revoke`, `user.disable`, `sign_in`, … */
+  action: string;
+  target: string | null;
+  /** `succeeded`, `denied` (401/403), `rejected` (other 4xx) or `failed`. */
+  outcome: string;
+  status_code: number | null;
+  ip: string | null;
+  /** JSON. */
+  details: string | null;
+}
+
 export interface Database {
+  audit_events: AuditEventsTable;
   users: UsersTable;
   organization_memberships: OrganizationMembershipsTable;
   oauth_models: OauthModelsTable;

@@ -9,7 +9,7 @@ import { readBoltzOutput } from './output.ts';
 import { runProcess } from './process.ts';
 import { OUT_DIR, toBoltzRequest, type BoltzDeployment } from './request.ts';
 
-export { toBoltzRequest, type BoltzDeployment, type BoltzRequest } from './request.ts';
+export { needsAutomaticMsa, toBoltzRequest, type BoltzDeployment, type BoltzRequest } from './request.ts';
 export { readBoltzOutput, chainOrder } from './output.ts';
 export { classifyFailure, type ProcessResult } from './failure.ts';
 export { pdbTemplateToMmcif } from './pdb-template.ts';

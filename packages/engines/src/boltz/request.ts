@@ -229,12 +229,19 @@ function affinityBinder(chain: string, chains: Map<string, ChainInfo>, chemistry
   return chain;
 }
 
+/**
+ * Whether Boltz must compute the MSAs (`--use_msa_server`): MSA modes are all-or-nothing per
+ * request (§5), automatic only when no protein names one.
+ */
+export function needsAutomaticMsa(input: StructureJob['input']): boolean {
+  const proteins = (input.entities as Array<{ type: string; msa?: unknown }>).filter((e) => e.type === 'protein');
+  return proteins.length > 0 && proteins.every((p) => p.msa === undefined);
+}
+
 function flags(job: StructureJob, deployment: BoltzDeployment, affinity: boolean): string[] {
   const input = job.input;
   const options = input.model_options ?? {};
-  const proteins = (input.entities as any[]).filter((e) => e.type === 'protein');
-  // MSA modes are all-or-nothing per request (§5): automatic only when no protein names one.
-  const automaticMsa = proteins.length > 0 && proteins.every((p) => p.msa === undefined);
+  const automaticMsa = needsAutomaticMsa(input);
   return [
     'predict', `${job.id}.yaml`,
     '--out_dir', OUT_DIR,

@@ -12,7 +12,7 @@ describe('live starts against a spending limit', () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: '/nonexistent/boltz', BOLTZ_RUNNERS: 'false' });
+    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: '/nonexistent/boltz', BOLTZ_ENGINE_MSA_SERVER_URL: 'http://127.0.0.1:9', BOLTZ_RUNNERS: 'false' });
   });
   after(() => server.close());
 

@@ -47,6 +47,11 @@ interface FamilyCommon<K extends JobKind> {
   fileInputs(input: JobInput<K>): FoundFileInput[];
   /** How long a test-mode job waits in `pending` under each timing preset (ms). */
   testPendingMs: Record<TestTiming, number>;
+  /**
+   * What a live job of this input needs that the deployment does not set up (→ 422 naming the
+   * setting), e.g. an MSA server for automatic MSAs; absent or empty when nothing is missing.
+   */
+  liveInputProblems?(input: JobInput<K>, config: JobsConfig): ErrorDetails;
 }
 
 /** A one-shot prediction: `pending → running → succeeded | failed`, one `output` (spec/API.md §8, §9). */

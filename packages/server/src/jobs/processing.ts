@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type BlobStore, type Storage, localBlobStoreIn } from '@boltz/storage';
 import type { ServerConfig } from '../config.ts';
 import { UrlSigner, loadSigningSecret } from '../files/url-signer.ts';
+import type { JobObserver } from '../metrics.ts';
 import { EngineSet } from './engines.ts';
 import { RetentionSweeper } from './retention-sweeper.ts';
 import { JobRunner } from './runner.ts';
@@ -40,7 +41,7 @@ export class JobProcessing implements JobQueue {
   private readonly sweeper: RetentionSweeper;
 
   constructor(
-    private readonly deps: JobServices & { storage: Storage; config: ServerConfig; now: () => Date; log: FastifyBaseLogger },
+    private readonly deps: JobServices & { storage: Storage; config: ServerConfig; now: () => Date; log: FastifyBaseLogger; observer?: JobObserver },
     options: { runners: boolean },
   ) {
     const { jobs } = deps.config;
@@ -54,6 +55,7 @@ export class JobProcessing implements JobQueue {
         pollMs: jobs.pollMs,
         now: deps.now,
         log: deps.log,
+        observer: deps.observer,
       });
     }
     this.sweeper = new RetentionSweeper(deps.storage, deps.blobs, jobs.retentionSweepMs, deps.now, deps.log);

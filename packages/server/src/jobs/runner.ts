@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { FastifyBaseLogger } from 'fastify';
+import type { JobObserver } from '../metrics.ts';
 import type { InputFile, JobError } from '@boltz/engines';
 import { randomBase62 } from '@boltz/shared';
 import type { BlobStore, JobRow, Lease, Storage, Stores } from '@boltz/storage';
@@ -29,6 +30,8 @@ export interface RunnerOptions {
   pollMs: number;
   now: () => Date;
   log: FastifyBaseLogger;
+  /** Told of every job this runner ends (metrics.ts). */
+  observer?: JobObserver;
 }
 
 /** What a job's run needs from the runner: its lease, its decoded input files, and how to end it. */
@@ -165,6 +168,7 @@ export class JobRunner {
       );
     }, Math.max(100, Math.floor(leaseMs / 3)));
     let workDir: string | undefined;
+    const startedAt = performance.now();
     const family = familyOf(job.kind);
     const context: RunContext = {
       options: this.options,
@@ -176,7 +180,7 @@ export class JobRunner {
       workDir: async () => (workDir ??= await makeScratchFolder(job.id)),
       finish: async (completion) => {
         if (this.stopping) await context.handBack();
-        else if (!leaseLost) await this.complete(job, owner, completion);
+        else if (!leaseLost) await this.complete(job, owner, completion, startedAt);
       },
       handBack: async () => {
         if (this.stopping) await storage.jobs.releaseLease(job.id, owner, this.options.now().toISOString());
@@ -197,14 +201,14 @@ export class JobRunner {
     }
   }
 
-  private async complete(job: JobRow, owner: string, completion: Completion): Promise<void> {
+  private async complete(job: JobRow, owner: string, completion: Completion, startedAt: number): Promise<void> {
     const { storage } = this.options;
     const now = this.options.now();
     const workspace = await storage.workspaces.find({ organizationId: job.organization_id }, job.workspace_id);
     const retentionMs = workspace ? retentionHours({ unit: workspace.retention_unit, value: workspace.retention_value }) * 3600_000 : 0;
     const expiresAt = new Date(now.getTime() + retentionMs).toISOString();
-    await storage.transaction(async (tx) => {
-      const ended = await tx.jobs.complete(
+    const ended = await storage.transaction(async (tx) => {
+      const completed = await tx.jobs.complete(
         job.id,
         owner,
         completion.status === 'succeeded'
@@ -213,10 +217,19 @@ export class JobRunner {
         now.toISOString(),
         expiresAt,
       );
-      if (!ended) return;
+      if (!completed) return false;
       if (completion.status === 'succeeded') await completion.commit?.(tx);
       // Whatever is still reserved was not produced: a failure, or a pipeline that billed less.
       await releaseSpend(tx, job.id);
+      return true;
+    });
+    if (!ended) return;
+    this.options.observer?.jobEnded({
+      kind: job.kind,
+      engine: completion.version,
+      status: completion.status,
+      errorCode: completion.status === 'failed' ? completion.error.code : undefined,
+      runSeconds: (performance.now() - startedAt) / 1000,
     });
   }
 }

@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.ts';
 import { reserveSpend } from '../billing/spending.ts';
 import type { Quote } from '../billing/prices.ts';
 import { checkAndQuoteInWorker } from '../cpu/request-checks.ts';
-import { engineUnavailable, idempotencyConflict } from '../errors.ts';
+import { engineUnavailable, idempotencyConflict, validationError } from '../errors.ts';
 import type { Family } from '../families/family.ts';
 import { type ReceivedInputFile, receiveInputFiles } from '../files/input-files.ts';
 import type { Services } from '../services.ts';
@@ -86,6 +86,8 @@ export async function startJob(services: Services, family: Family, principal: Pr
   if (version === undefined) {
     throw engineUnavailable(`This deployment has no live engine for ${family.application} jobs; test-mode keys run them synthetically`);
   }
+  const missing = principal.mode === 'live' ? family.liveInputProblems?.(input as never, services.config.jobs) : undefined;
+  if (missing && Object.keys(missing).length > 0) throw validationError('This server cannot run the request as given: see details', missing);
   const { quote, received } = await checkAndQuote(services, family, input);
   const stored = [...received, ...candidateListFile(family, input as Record<string, unknown>)];
 

@@ -15,7 +15,7 @@ export const API_AUDIENCE = 'boltz-compute-api';
 /**
  * RFC 8707 wants an absolute URI as the resource indicator, but the official CLI sends its
  * audience, `boltz-compute-api`, as `resource`. Requests are rewritten to this URN on the way
- * in (see mount.ts); tokens still carry `aud: boltz-compute-api`.
+ * in (see oauth/index.ts); tokens still carry `aud: boltz-compute-api`.
  */
 export const API_RESOURCE = 'urn:boltz:compute-api';
 export const API_SCOPE = 'compute:run';

@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { Storage } from '@boltz/storage';
 import { consentPage, errorPage, sendPage, signInPage } from './pages.ts';
 import { verifyPassword } from './passwords.ts';
+import { auditSignIn } from '../audit.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface InteractionDeps {
@@ -89,15 +90,21 @@ export function installInteractionRoutes(scope: FastifyInstance, deps: Interacti
     const wait = throttle.begin(request.ip, email);
     if (wait !== undefined) {
       reply.header('retry-after', wait);
+      await auditSignIn(deps.storage, request, { email, statusCode: 429, reason: 'too many attempts' });
       return rerender(429, 'Too many sign-in attempts. Wait a few minutes and try again.');
     }
     const user = email ? await deps.storage.users.findByEmail(email) : undefined;
     if (!(await verifyPassword(user?.password_hash, form.password ?? '')) || !user) {
       request.log.info({ uid }, 'sign-in failed');
+      await auditSignIn(deps.storage, request, { email, organizationId: user?.active_organization_id, statusCode: 401, reason: 'incorrect email or password' });
       return rerender(401, 'Incorrect email or password.');
     }
     throttle.succeeded(request.ip, email);
-    if (user.disabled_at) return rerender(403, 'This account is disabled. Ask your administrator.');
+    if (user.disabled_at) {
+      await auditSignIn(deps.storage, request, { email, organizationId: user.active_organization_id, statusCode: 403, reason: 'account disabled' });
+      return rerender(403, 'This account is disabled. Ask your administrator.');
+    }
+    await auditSignIn(deps.storage, request, { email, organizationId: user.active_organization_id, statusCode: 200 });
     const returnTo = await provider.interactionResult(request.raw, reply.raw, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
     return reply.redirect(returnTo, 303);
   });

@@ -69,7 +69,8 @@ export function installAuthentication(app: FastifyInstance, deps: Authentication
     if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
 
     if (principal.kind === 'api_key') deps.lastUsed.record(principal.apiKeyId, Date.now());
-    if (access === 'admin' && !isAdmin(principal)) throw forbidden('This endpoint requires an admin API key');
+    // Set before the permission check, so that a denied attempt's audit record names who tried.
     request.principal = principal;
+    if (access === 'admin' && !isAdmin(principal)) throw forbidden('This endpoint requires an admin API key');
   });
 }

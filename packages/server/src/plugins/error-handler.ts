@@ -72,7 +72,10 @@ export function notFoundError(request: FastifyRequest): ApiError {
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const apiError = toApiError(error, request);
-    if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // A fault of the server is an error, with its stack; a refused request (4xx, and 501: no
+    // engine for it here) is the client's business, noted at info without a stack.
+    if (apiError.statusCode >= 500 && apiError.statusCode !== 501) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ statusCode: apiError.statusCode, code: apiError.code }, `request refused: ${apiError.message}`);
     // Fastify asks to close the connection after any body-parsing error, in case the client
     // is still sending; a body read to its end leaves the connection reusable.
     if (reply.getHeader('connection') === 'close' && (await drain(request.raw))) reply.removeHeader('connection');

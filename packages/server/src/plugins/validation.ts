@@ -1,4 +1,4 @@
-import AjvModule, { type ErrorObject } from 'ajv';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseQueryString } from 'node:querystring';
@@ -113,9 +113,46 @@ export function parseQuery(text: string): Record<string, string | string[]> {
   return out;
 }
 
+/**
+ * Route schemas compile on their first use, or in the background once the server listens,
+ * whichever comes first: compiling them all before listening (the job families' start bodies
+ * are large schemas) took most of the start-up (`npm run bench -- cli`).
+ */
 export function installValidation(app: FastifyInstance): void {
   const bodyAjv = newAjv(false);
   const parameterAjv = newAjv(true);
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : parameterAjv).compile(schema));
+  const uncompiled = new Set<() => unknown>();
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    let validate: ValidateFunction | undefined;
+    const compile = () => {
+      uncompiled.delete(compile);
+      validate ??= (httpPart === 'body' ? bodyAjv : parameterAjv).compile(schema);
+      return validate;
+    };
+    uncompiled.add(compile);
+    // `schemaEnv` tells Fastify that this is an Ajv function, which it hands the request as
+    // the parent of the validated value (so Ajv may replace it when it coerces or defaults).
+    const lazy = Object.assign(
+      (data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+        const compiled = compile();
+        const valid = compiled(data, context);
+        lazy.errors = compiled.errors;
+        return valid;
+      },
+      { schemaEnv: true, errors: undefined as ValidateFunction['errors'] },
+    );
+    return lazy;
+  });
   app.setSchemaErrorFormatter((errors, dataVar) => validationFailure(errors as ErrorObject[], dataVar));
+  app.addHook('onListen', (done) => {
+    // One schema per turn of the event loop, so that requests are served in between.
+    const next = () => {
+      const [compile] = uncompiled;
+      if (!compile) return;
+      compile();
+      setImmediate(next).unref();
+    };
+    setImmediate(next).unref();
+    done();
+  });
 }

@@ -12,6 +12,7 @@ import setSpendingLimit from './admin/workspaces/set-spending-limit.ts';
 import updateWorkspace from './admin/workspaces/update.ts';
 import me from './auth/me.ts';
 import cliVersion from './cli/version.ts';
+import cliPackage from './cli/package.ts';
 import downloadFile from './files/download.ts';
 import { FAMILIES } from '../families/registry.ts';
 import { routesOf } from './jobs/index.ts';
@@ -34,6 +35,7 @@ export const ROUTES: Array<(app: App) => void> = [
   listUsage,
   me,
   cliVersion,
+  cliPackage,
   ...FAMILIES.flatMap(routesOf),
   downloadFile,
 ];

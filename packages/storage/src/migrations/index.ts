@@ -8,6 +8,7 @@ import * as m0006 from './0006_binary_id_order.ts';
 import * as m0007 from './0007_usage_daily_cost.ts';
 import * as m0008 from './0008_pipeline_runs_and_results.ts';
 import * as m0009 from './0009_user_status_and_oauth_accounts.ts';
+import * as m0010 from './0010_audit_events.ts';
 
 /** Numbered and append-only; every migration must run on SQLite and PostgreSQL. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_usage_daily_cost': m0007,
   '0008_pipeline_runs_and_results': m0008,
   '0009_user_status_and_oauth_accounts': m0009,
+  '0010_audit_events': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -365,4 +365,24 @@ export class JobStore {
       .executeTakeFirst();
     return row?.next ?? undefined;
   }
+
+  /** Jobs waiting or running per kind and mode, with the oldest one's creation time (`/metrics`). */
+  async queueStats(): Promise<QueueStat[]> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['kind', 'mode', 'status', sql<number>`count(*)`.as('count'), sql<string>`min(created_at)`.as('oldest')])
+      .where('status', 'in', ['pending', 'running'])
+      .groupBy(['kind', 'mode', 'status'])
+      .execute();
+    return rows.map((row) => ({ ...row, status: row.status as QueueStat['status'], count: Number(row.count) }));
+  }
+}
+
+export interface QueueStat {
+  kind: JobKind;
+  mode: JobMode;
+  status: 'pending' | 'running';
+  count: number;
+  /** created_at of the oldest job of the group. */
+  oldest: string;
 }

@@ -1,5 +1,6 @@
-import { type JobInput, createBoltzEngine, createSyntheticEngine } from '@boltz/engines';
+import { type JobInput, createBoltzEngine, createSyntheticEngine, needsAutomaticMsa } from '@boltz/engines';
 import { quote } from '../../billing/prices.ts';
+import type { ErrorDetails } from '../../errors.ts';
 import type { PredictionFamily } from '../family.ts';
 import { checkStructureAndBindingInput } from './check-input.ts';
 import { structureAndBindingFileInputs } from './file-inputs.ts';
@@ -30,6 +31,14 @@ export const STRUCTURE_AND_BINDING: PredictionFamily<'structure_and_binding'> = 
   // ENGINE.md §9: `fast` lets clients see `pending` and `running` within a second; `realistic`
   // matches the polling rates of the official clients; `instant` is for clients' unit tests.
   testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
+  // Automatic MSAs send the sequences to an MSA server: only to one the operator chose
+  // (docs/configuration.md "MSA server"), never to a public one by default.
+  liveInputProblems: (input, config): ErrorDetails =>
+    config.boltzEngine && !config.boltzEngine.msaServerUrl && needsAutomaticMsa(input)
+      ? {
+          'input.entities': `No protein gives an msa, so the MSAs would be computed by an MSA server, and this server has none configured (BOLTZ_ENGINE_MSA_SERVER_URL). Give each protein an msa (an A3M/CSV file, or {"type": "empty"}), or ask the operator to set BOLTZ_ENGINE_MSA_SERVER_URL`,
+        }
+      : {},
   engines: {
     test(timing, input, chemistry) {
       // Realistic: 20–90 s, growing with tokens × samples (a 51-residue protein, 1 sample ≈ 20 s).

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { rawRequest, startTestServer, type TestServer } from '../../../test/harness.ts';
+import { servedCliVersion } from './package.ts';
 
 /** Conformance of cli.version through the official SDK (spec/API.md §6.2). */
 describe('cli.version through the official SDK', () => {
@@ -70,10 +71,12 @@ describe('cli.version with the default configuration', () => {
   it('answers a null message and non-empty install commands', async () => {
     const version = await server.client(server.testAdminKey).cli.version({ current: '0.0.1' });
     assert.equal(version.message, null);
-    assert.equal(version.latest, server.config.cliVersion.latest);
+    assert.equal(version.latest, servedCliVersion());
     assert.equal(version.minimum_supported, server.config.cliVersion.minimumSupported);
     assert.equal(version.update_available, true);
     assert.equal(version.update_required, false);
-    assert.ok(version.install.macos_linux.length > 0 && version.install.windows.length > 0);
+    // The package this server hands out (routes/cli/package.ts; installed in test/build.test.ts).
+    assert.equal(version.install.macos_linux, `npm install -g ${server.baseURL}/cli/boltz-api.tgz`);
+    assert.equal(version.install.windows, version.install.macos_linux);
   });
 });

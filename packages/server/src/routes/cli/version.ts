@@ -2,6 +2,7 @@ import semver from 'semver';
 import { Type } from 'typebox';
 import { errorResponses, Nullable } from '../../schemas/common.ts';
 import type { App } from '../../services.ts';
+import { cliInstallCommand, servedCliVersion } from './package.ts';
 
 const Query = Type.Object({
   current: Type.Optional(Type.String({ maxLength: 64, description: 'Version of the calling CLI', examples: ['0.3.1'] })),
@@ -39,13 +40,15 @@ export default function cliVersion(app: App) {
     async (request) => {
       const { cliVersion } = app.services.config;
       const { current } = request.query;
+      const latest = cliVersion.latest ?? servedCliVersion();
+      const install = cliInstallCommand(app.services.publicUrl());
       return {
-        latest: cliVersion.latest,
+        latest,
         minimum_supported: cliVersion.minimumSupported,
-        update_available: isOlder(current, cliVersion.latest),
+        update_available: isOlder(current, latest),
         update_required: isOlder(current, cliVersion.minimumSupported),
         message: cliVersion.message,
-        install: { macos_linux: cliVersion.installMacosLinux, windows: cliVersion.installWindows },
+        install: { macos_linux: cliVersion.installMacosLinux ?? install, windows: cliVersion.installWindows ?? install },
       };
     },
   );
