@@ -41,7 +41,7 @@ function skillPayload(dir: string, numProteins: number): string {
 
 /**
  * protein:design through the CLI as a process against a real server in test mode: the official
- * skill's workflow typed as its SKILL.md shows it, every subcommand, `run`, and download-results
+ * skill's workflow typed as its skill file (boltz-bio/boltz-api-skills on GitHub) shows it, every subcommand, `run`, and download-results
  * of pipeline runs (layout of CLI.md §9.2, resumable after a kill, stop and resume).
  */
 describe('boltz-api protein:design', () => {

@@ -24,11 +24,11 @@ export async function waitForStatus(cli: Cli, resource: string, id: string, want
 }
 
 /**
- * The pipeline skills' workflow (boltz-bio/boltz-api-skills, `SKILL.md` "Command Pattern" of
+ * The pipeline skills' workflow (boltz-bio/boltz-api-skills on GitHub, the "Command Pattern" of the skills of
  * protein design and screen, small-molecule design and screen), typed as the skills type it:
  * estimate-cost and start with one payload file, start by idempotency key with `--raw-output
  * --transform id`, then download-results with `--name`, `--root-dir` and the skill's poll interval,
- * and `--format json download-status`. Checks the layout every skill's `references/results.md`
+ * and `--format json download-status`. Checks the layout every skill's results reference
  * documents (CLI.md §9.2) and returns the index to rank from, for family-specific checks.
  */
 export async function runSkillWorkflow(

@@ -17,7 +17,7 @@ export const SMALL_MOLECULE_PIPELINE = {
   testPendingMs: { instant: 0, fast: 100, realistic: 10_000 },
 } as const;
 
-/** Documented limits of the small-molecule start bodies, by property name (common/schema-limits.ts). */
+/** Documented limits of the small-molecule start bodies, by property name (./schema-limits.ts). */
 export const SMALL_MOLECULE_FIELD_LIMITS = {
   ...START_FIELD_LIMITS,
   entities: { minItems: 1, maxItems: 50 },
