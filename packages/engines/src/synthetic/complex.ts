@@ -287,6 +287,9 @@ function siteAtoms(drafts: ChainDraft[], atoms: Vec3[][][], site: SiteRef): Vec3
   return index >= 0 ? [atoms[c][0][index]] : [];
 }
 
+/** Monte Carlo moves that pack a binder chain against its target (./docking.ts). */
+const BINDER_PACK_STEPS = 250;
+
 /**
  * Places every body: polymers docked one after another against those already placed (towards
  * their pocket or contact partners when hinted), then ligands and glycans into pockets. Returns
@@ -339,6 +342,7 @@ function assemble(spec: ComplexSpec, drafts: ChainDraft[], bodies: Array<{ chain
     return { targets, facing, anchorAtom, reach };
   };
 
+  const binders = new Set(spec.binders ?? []);
   const polymers = bodies.map((_, b) => b).filter((b) => bodies[b].polymer);
   const others = bodies.map((_, b) => b).filter((b) => !bodies[b].polymer);
   for (const b of polymers) {
@@ -349,11 +353,14 @@ function assemble(spec: ComplexSpec, drafts: ChainDraft[], bodies: Array<{ chain
       continue;
     }
     const hints = hintsFor(b);
+    // A binder chain is packed into a real interface against what is placed (its epitope when hinted).
+    const binder = bodies[b].chains.some((c) => drafts[c].kind === 'protein' && binders.has(drafts[c].id));
     const pose = dockBody(assembly, points, random, {
       towards: hints.targets.length ? centroid(hints.targets) : undefined,
       facing: hints.facing,
       targets: hints.targets,
       reach: hints.reach,
+      ...(binder ? { packSteps: BINDER_PACK_STEPS } : {}),
     });
     setBody(b, pose.points);
   }
