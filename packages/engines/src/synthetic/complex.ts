@@ -5,6 +5,7 @@ import type { Float32Array2D } from '../npz.ts';
 import type { PlacedAtom } from './amino-acids.ts';
 import { confidence, type ComplexConfidence } from './confidence.ts';
 import { Assembly, dockBody, placeLigand } from './docking.ts';
+import { reachAcross } from './interface-side-chains.ts';
 import { embedMolecule } from './ligand-conformer.ts';
 import { canPair, nucleicAcidDuplex, nucleicAcidStrand } from './nucleic-acids.ts';
 import { foldProtein, type ResidueAtoms } from './protein-fold.ts';
@@ -269,6 +270,18 @@ export function synthesizeComplex(spec: ComplexSpec, seed: string, chemistry: Ch
   });
 
   const placedAtoms = assemble(spec, drafts, bodies, quality, random);
+  // Both sides of a binder's interface turn their side chains towards the other (target chains first).
+  const isBinder = (c: number) => spec.binders?.includes(drafts[c].id) ?? false;
+  if (drafts.some((_, c) => isBinder(c))) {
+    const order = drafts.map((_, c) => c).sort((a, b) => Number(isBinder(a)) - Number(isBinder(b)));
+    for (const c of order) {
+      if (drafts[c].kind !== 'protein') continue;
+      const partner = placedAtoms.flatMap((chain, other) => (other !== c && isBinder(other) !== isBinder(c) ? chain.flat() : []));
+      const residues = drafts[c].residues.map((residue, r) => ({ name: residue.name, atomNames: residue.atoms.map((a) => a.name), positions: placedAtoms[c][r] }));
+      const others = placedAtoms.flatMap((chain, other) => (other !== c && isBinder(other) === isBinder(c) ? chain.flat() : []));
+      if (partner.length) reachAcross({ residues }, partner, others);
+    }
+  }
   return finish(spec, entities, drafts, placedAtoms, quality, seed);
 }
 
