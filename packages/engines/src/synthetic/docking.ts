@@ -86,8 +86,8 @@ export interface DockOptions {
   reach?: number;
   attempts?: number;
   /**
-   * Monte Carlo steps that pack the body against the assembly after it touches (./docking.ts
-   * `packInterface`), for binders: 0 (default) keeps the first touching pose.
+   * Monte Carlo steps that pack the body against the assembly after it touches
+   * (`packInterface`), for binders: 0 (default) keeps the first touching pose.
    */
   packSteps?: number;
 }
@@ -95,7 +95,8 @@ export interface DockOptions {
 /**
  * Docks a rigid body against the assembly: from several directions (or from the `towards`
  * side), slides it in until it touches without clashing, and keeps the pose with the most
- * interface contacts (constraint targets first).
+ * interface contacts (constraint targets first). With `packSteps`, the best few touching poses
+ * are packed further (`packInterface`) and the best packed one is kept.
  */
 export function dockBody(assembly: Assembly, body: readonly Vec3[], random: Random, options: DockOptions = {}): Pose {
   const center = centroid(body);
