@@ -5,9 +5,12 @@ import { synthesizeComplex, synthesizeStructureAndBinding } from '@boltz/engines
  * The synthetic engine's own cost (issue 12: "a 1,000-residue complex in well under a second on
  * one core"): CPU time of one thread computing a 1,000-residue protein with a drug-sized SMILES
  * ligand in its pocket — `synthesizeComplex` alone, and the whole test-mode
- * structure-and-binding result (mmCIF, PAE `.npz`, archive) — in this process, not the server's.
+ * structure-and-binding result (mmCIF, PAE `.npz`, archive) — and the same protein with a
+ * 120-residue binder chain packed against it (a protein design's complex), in this process, not
+ * the server's.
  */
 const RESIDUES = 1000;
+const BINDER_RESIDUES = 120;
 const LIGAND = 'CN1CCN(Cc2ccc(cc2)C(=O)Nc2ccc(C)c(Nc3nccc(n3)-c3cccnc3)c2)CC1';
 const COMPOSITION = 'AAAAAAAAALLLLLLLLLLGGGGGGGVVVVVVVEEEEEEESSSSSSSIIIIIIKKKKKKRRRRRDDDDDTTTTTPPPPPNNNNQQQQFFFFYYYMMHHCW';
 
@@ -18,10 +21,10 @@ export interface EngineTiming {
   wallMsMedian: number;
 }
 
-function sequence(seed: number): string {
+function sequence(seed: number, length = RESIDUES): string {
   // A fixed, protein-like sequence per seed (linear congruential: no dependency on the engine's PRNG).
   let state = seed * 2654435761 >>> 0;
-  return Array.from({ length: RESIDUES }, () => {
+  return Array.from({ length }, () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
     return COMPOSITION[state % COMPOSITION.length];
   }).join('');
@@ -63,8 +66,16 @@ export async function measureSyntheticEngine(runs = 5): Promise<EngineTiming[]> 
       chemistry,
     ),
   );
+  const binder = time(runs, (run) =>
+    synthesizeComplex(
+      { entities: [{ type: 'protein', chainIds: ['A'], sequence: sequence(run + 1) }, { type: 'protein', chainIds: ['B'], sequence: sequence(run + 50, BINDER_RESIDUES) }], binders: ['B'] },
+      `bench binder ${run}`,
+      chemistry,
+    ),
+  );
   return [
     { what: `synthesizeComplex, ${RESIDUES} residues + ligand`, cpuMsMedian: median(complex.cpu), cpuMsMax: Math.max(...complex.cpu), wallMsMedian: median(complex.wall) },
     { what: 'structure-and-binding result (+ mmCIF, PAE npz, archive)', cpuMsMedian: median(prediction.cpu), cpuMsMax: Math.max(...prediction.cpu), wallMsMedian: median(prediction.wall) },
+    { what: `synthesizeComplex, ${RESIDUES} residues + ${BINDER_RESIDUES}-residue binder, packed`, cpuMsMedian: median(binder.cpu), cpuMsMax: Math.max(...binder.cpu), wallMsMedian: median(binder.wall) },
   ];
 }

@@ -24,6 +24,19 @@ export type BindingMetrics =
   | { type: 'ligand_protein_binding_metrics'; binding_confidence: number; optimization_score: number }
   | { type: 'protein_protein_binding_metrics'; binding_confidence: number };
 
+/**
+ * Protein–protein `binding_confidence` (docs/spec/ENGINE.md §6, on the raw ipTM scale that
+ * docs/spec/PIPELINE-ENGINES.md §6 asks live and test mode to share): the mean over binder chains
+ * b and target protein chains t of (ipTM[b][t] + ipTM[t][b]) / 2, where `pairIptm(x, y)` is the
+ * chain-pair ipTM aligned on x (Boltz's `pair_chains_iptm`, or the synthetic engine's). It is not
+ * the complex `iptm`: that scores every interface of the complex, this only binder against target.
+ * undefined when there is no binder–target pair.
+ */
+export function proteinBindingConfidence(pairIptm: (a: string, b: string) => number, binders: readonly string[], targets: readonly string[]): number | undefined {
+  const values = binders.flatMap((b) => targets.filter((t) => t !== b).map((t) => (pairIptm(b, t) + pairIptm(t, b)) / 2));
+  return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : undefined;
+}
+
 export interface PredictedSample {
   metrics: SampleMetrics;
   structureCif: Buffer;

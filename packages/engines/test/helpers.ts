@@ -100,3 +100,22 @@ export function readAtomSites(cif: string): AtomSite[] {
 export function distance(a: { x: number; y: number; z: number }, b: { x: number; y: number; z: number }): number {
   return Math.hypot(a.x - b.x, a.y - b.y, a.z - b.z);
 }
+
+/** Spearman rank correlation. */
+export function spearman(x: number[], y: number[]): number {
+  const rank = (values: number[]) => {
+    const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+    const ranks = new Array<number>(values.length);
+    order.forEach(([, i], r) => (ranks[i] = r));
+    return ranks;
+  };
+  const [rx, ry] = [rank(x), rank(y)];
+  const mean = (x.length - 1) / 2;
+  let [num, dx, dy] = [0, 0, 0];
+  for (let i = 0; i < x.length; i++) {
+    num += (rx[i] - mean) * (ry[i] - mean);
+    dx += (rx[i] - mean) ** 2;
+    dy += (ry[i] - mean) ** 2;
+  }
+  return num / Math.sqrt(dx * dy);
+}

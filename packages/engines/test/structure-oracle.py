@@ -8,7 +8,8 @@ and prints one JSON report per structure: per protein chain the radius of gyrati
 heavy atoms) and the C–N distances of consecutive residues; residues missing heavy atoms;
 non-bonded heavy-atom pairs closer than 2.5 Å; per ligand its bond-length deviations from the
 reference geometry, its stereochemistry, and its contacts with the polymers; mean pLDDT (B-factor)
-in regular secondary structure, in loops and at termini.
+in regular secondary structure, in loops and at termini; per pair of polymer chains the residues of
+each side with a heavy atom within 4 Å of the other, and their closest approach.
 """
 import gzip
 import json
@@ -116,6 +117,19 @@ def check(structure):
                 continue
         report['clashes'] += 1
         report.setdefault('clash_examples', []).append(f'{a.chain.name}{a.residue.seqid.num}{a.residue.name}.{a.atom.name}–{b.chain.name}{b.residue.seqid.num}{b.residue.name}.{b.atom.name} {a.atom.pos.dist(b.atom.pos):.2f}')
+    # Interfaces between polymer chains: residues of each side with a heavy atom within 4 Å of the other, closest approach.
+    polymer_chains = {name for name, _ in polymer_atoms}
+    interfaces = {}
+    for mark in gemmi.ContactSearch(4.0).find_contacts(ns):
+        a, b = mark.partner1, mark.partner2
+        if a.chain.name == b.chain.name or a.chain.name not in polymer_chains or b.chain.name not in polymer_chains:
+            continue
+        (a, b) = (a, b) if a.chain.name < b.chain.name else (b, a)
+        entry = interfaces.setdefault(f'{a.chain.name}-{b.chain.name}', {'residues': {a.chain.name: set(), b.chain.name: set()}, 'closest': 99.0})
+        entry['residues'][a.chain.name].add(a.residue.seqid.num)
+        entry['residues'][b.chain.name].add(b.residue.seqid.num)
+        entry['closest'] = min(entry['closest'], a.atom.pos.dist(b.atom.pos))
+    report['interfaces'] = {key: {'residues': {c: sorted(r) for c, r in e['residues'].items()}, 'closest': e['closest']} for key, e in interfaces.items()}
     # Ligands.
     for chain_name, smiles in structure.get('smiles', {}).items():
         report['ligands'][chain_name] = ligand_report(model, chain_name, polymer_atoms, smiles=smiles)

@@ -5,6 +5,7 @@ import { synthesizeComplex, type SynthesizedComplex } from '../src/index.ts';
 import { confidence } from '../src/synthetic/confidence.ts';
 import { seededRandom } from '../src/synthetic/random.ts';
 import type { Vec3 } from '../src/synthetic/vector.ts';
+import { spearman } from './helpers.ts';
 
 /** Metrics of synthetic complexes against their own geometry, over a few hundred complexes. */
 const chemistry = await loadChemistry();
@@ -14,25 +15,6 @@ const LIGANDS = ['CC(=O)Oc1ccccc1C(=O)O', 'CCO', 'c1ccc2[nH]ccc2c1', 'CC(C)Cc1cc
 function sequence(length: number, seed: string): string {
   const random = seededRandom('sequence', seed);
   return Array.from({ length }, () => COMPOSITION[Math.floor(random.next() * COMPOSITION.length)]).join('');
-}
-
-/** Spearman rank correlation. */
-function spearman(x: number[], y: number[]): number {
-  const rank = (values: number[]) => {
-    const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-    const ranks = new Array<number>(values.length);
-    order.forEach(([, i], r) => (ranks[i] = r));
-    return ranks;
-  };
-  const [rx, ry] = [rank(x), rank(y)];
-  const mean = (x.length - 1) / 2;
-  let [num, dx, dy] = [0, 0, 0];
-  for (let i = 0; i < x.length; i++) {
-    num += (rx[i] - mean) * (ry[i] - mean);
-    dx += (rx[i] - mean) ** 2;
-    dy += (ry[i] - mean) ** 2;
-  }
-  return num / Math.sqrt(dx * dy);
 }
 
 const ligandContacts = (complex: SynthesizedComplex) => complex.confidence.pairContacts[1][0];

@@ -1,53 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { loadChemistry } from '@boltz/chemistry';
 import { synthesizeComplex, type ComplexSpec } from '../src/index.ts';
 import { foldProtein } from '../src/synthetic/protein-fold.ts';
 import { seededRandom } from '../src/synthetic/random.ts';
 import { distance, readAtomSites } from './helpers.ts';
+import { oracle } from './structure-oracle.ts';
 
 /**
  * The synthetic engine's structures judged by independent tools: gemmi reads the mmCIF, RDKit
  * is the chemistry reference (./structure-oracle.py, Debian's python3-gemmi and python3-rdkit).
  */
-const ORACLE = fileURLToPath(new URL('./structure-oracle.py', import.meta.url));
-const COMPONENTS = fileURLToPath(new URL('../../chemistry/tables/ccd-components.jsonl.gz', import.meta.url));
-
-interface ChainReport {
-  residues: number;
-  rg_ca: number;
-  rg_all: number;
-  cn_min: number;
-  cn_max: number;
-  plddt_regular: number;
-  plddt_loop: number;
-  plddt_termini: number;
-  plddt_core: number;
-}
-interface LigandReport {
-  atoms: number;
-  contacts: number;
-  closest: number;
-  worst_bond_deviation: number;
-  stereo: boolean | null;
-}
-interface Report {
-  chains: Record<string, ChainReport>;
-  missing_atoms: string[];
-  clashes: number;
-  clash_examples?: string[];
-  heavy_atoms: number;
-  ligands: Record<string, LigandReport>;
-}
-
-function oracle(structures: Array<{ cif: string; smiles?: Record<string, string>; ccd?: Record<string, string> }>): Report[] {
-  const run = spawnSync('/usr/bin/python3', [ORACLE], { input: JSON.stringify({ structures, components: COMPONENTS }), encoding: 'utf8', maxBuffer: 1 << 28 });
-  assert.equal(run.status, 0, run.stderr);
-  return JSON.parse(run.stdout);
-}
-
 // Amino-acid composition of UniProt, for sequences that look like proteins.
 const COMPOSITION = 'AAAAAAAAALLLLLLLLLLGGGGGGGVVVVVVVEEEEEEESSSSSSSIIIIIIKKKKKKRRRRRDDDDDTTTTTPPPPPNNNNQQQQFFFFYYYMMHHCW';
 function sequence(length: number, seed: string): string {

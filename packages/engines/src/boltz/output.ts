@@ -4,6 +4,7 @@ import type { ArchiveEntry } from '../archive.ts';
 import { EngineFailure } from '../engine-failure.ts';
 import type { PredictionJob, ResultFiles } from '../engine.ts';
 import {
+  proteinBindingConfidence,
   storeStructureOutput,
   type BindingMetrics,
   type PredictedSample,
@@ -83,8 +84,8 @@ export function chainOrder(cif: string): string[] {
 }
 
 /**
- * Protein–protein binding confidence from the interface pTMs (§6, §8: no open-source head):
- * the mean over binder chains b and the other protein chains t of (iptm[b][t] + iptm[t][b]) / 2.
+ * Protein–protein binding confidence from the interface pTMs (§6, §8: no open-source head), by
+ * the function the synthetic engine shares (../structure-output.ts).
  */
 function proteinProteinBinding(job: PredictionJob<'structure_and_binding'>, best: { cif: string; confidence: any }): BindingMetrics {
   const order = chainOrder(best.cif);
@@ -99,10 +100,8 @@ function proteinProteinBinding(job: PredictionJob<'structure_and_binding'>, best
     .flatMap((e) => (e.type === 'protein' ? e.chain_ids : []))
     .filter((chain) => !binders.includes(chain));
   const pairs = best.confidence.pair_chains_iptm ?? {};
-  const values = binders.flatMap((b) =>
-    targets.map((t) => (finite(pairs[index(b)]?.[index(t)], 'pair_chains_iptm') + finite(pairs[index(t)]?.[index(b)], 'pair_chains_iptm')) / 2),
-  );
-  return { type: 'protein_protein_binding_metrics', binding_confidence: values.reduce((s, v) => s + v, 0) / values.length };
+  const pairIptm = (a: string, b: string) => finite(pairs[index(a)]?.[index(b)], 'pair_chains_iptm');
+  return { type: 'protein_protein_binding_metrics', binding_confidence: proteinBindingConfidence(pairIptm, binders, targets) ?? 0 };
 }
 
 /**

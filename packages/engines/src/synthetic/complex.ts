@@ -5,6 +5,7 @@ import type { Float32Array2D } from '../npz.ts';
 import type { PlacedAtom } from './amino-acids.ts';
 import { confidence, type ComplexConfidence } from './confidence.ts';
 import { Assembly, dockBody, placeLigand } from './docking.ts';
+import { reachAcross } from './interface-side-chains.ts';
 import { embedMolecule } from './ligand-conformer.ts';
 import { canPair, nucleicAcidDuplex, nucleicAcidStrand } from './nucleic-acids.ts';
 import { foldProtein, type ResidueAtoms } from './protein-fold.ts';
@@ -269,6 +270,18 @@ export function synthesizeComplex(spec: ComplexSpec, seed: string, chemistry: Ch
   });
 
   const placedAtoms = assemble(spec, drafts, bodies, quality, random);
+  // Both sides of a binder's interface turn their side chains towards the other (target chains first).
+  const isBinder = (c: number) => spec.binders?.includes(drafts[c].id) ?? false;
+  if (drafts.some((_, c) => isBinder(c))) {
+    const order = drafts.map((_, c) => c).sort((a, b) => Number(isBinder(a)) - Number(isBinder(b)));
+    for (const c of order) {
+      if (drafts[c].kind !== 'protein') continue;
+      const partner = placedAtoms.flatMap((chain, other) => (other !== c && isBinder(other) !== isBinder(c) ? chain.flat() : []));
+      const residues = drafts[c].residues.map((residue, r) => ({ name: residue.name, atomNames: residue.atoms.map((a) => a.name), positions: placedAtoms[c][r] }));
+      const others = placedAtoms.flatMap((chain, other) => (other !== c && isBinder(other) === isBinder(c) ? chain.flat() : []));
+      if (partner.length) reachAcross({ residues }, partner, others);
+    }
+  }
   return finish(spec, entities, drafts, placedAtoms, quality, seed);
 }
 
@@ -286,6 +299,9 @@ function siteAtoms(drafts: ChainDraft[], atoms: Vec3[][][], site: SiteRef): Vec3
   }
   return index >= 0 ? [atoms[c][0][index]] : [];
 }
+
+/** Monte Carlo moves that pack a binder chain against its target (./docking.ts). */
+const BINDER_PACK_STEPS = 250;
 
 /**
  * Places every body: polymers docked one after another against those already placed (towards
@@ -339,6 +355,7 @@ function assemble(spec: ComplexSpec, drafts: ChainDraft[], bodies: Array<{ chain
     return { targets, facing, anchorAtom, reach };
   };
 
+  const binders = new Set(spec.binders ?? []);
   const polymers = bodies.map((_, b) => b).filter((b) => bodies[b].polymer);
   const others = bodies.map((_, b) => b).filter((b) => !bodies[b].polymer);
   for (const b of polymers) {
@@ -349,11 +366,14 @@ function assemble(spec: ComplexSpec, drafts: ChainDraft[], bodies: Array<{ chain
       continue;
     }
     const hints = hintsFor(b);
+    // A binder chain is packed into a real interface against what is placed (its epitope when hinted).
+    const binder = bodies[b].chains.some((c) => drafts[c].kind === 'protein' && binders.has(drafts[c].id));
     const pose = dockBody(assembly, points, random, {
       towards: hints.targets.length ? centroid(hints.targets) : undefined,
       facing: hints.facing,
       targets: hints.targets,
       reach: hints.reach,
+      ...(binder ? { packSteps: BINDER_PACK_STEPS } : {}),
     });
     setBody(b, pose.points);
   }

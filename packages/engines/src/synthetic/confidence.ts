@@ -1,5 +1,5 @@
 import type { Float32Array2D } from '../npz.ts';
-import { structureConfidence, type SampleMetrics } from '../structure-output.ts';
+import { proteinBindingConfidence, structureConfidence, type SampleMetrics } from '../structure-output.ts';
 import { AtomGrid } from './atom-grid.ts';
 import type { ChainSummary } from './complex.ts';
 import type { Random } from './random.ts';
@@ -13,18 +13,18 @@ import { distance, type Vec3 } from './vector.ts';
  *   buried residues; lower in loops and within six residues of a terminus; ligand atoms by
  *   their own contacts.
  * - Chain-pair ipTM: rises with q and with the size of the actual interface (heavy-atom pairs
- *   within 4.5 Å), saturating; a pair without contacts stays near 0.1. `iptm`, `ligand_iptm`
+ *   within 4.5 Å, relative to the smaller chain), saturating; a pair without contacts stays near 0.1. `iptm`, `ligand_iptm`
  *   and `protein_iptm` are built from these, so a ligand out of contact cannot score high.
  * - PAE: low within a chain (growing with distance and low pLDDT), high between chains unless
  *   their pair ipTM is high; `complex_ipde` is its mean over interface pairs.
- * - Binding: a ligand binder's confidence from its ipTM and contacts; protein binders per
- *   spec/ENGINE.md §6 (mean pair ipTM of binder and target chains).
+ * - Binding: a ligand binder's confidence from its ipTM and contacts; protein binders by the
+ *   function the live engine uses (../structure-output.ts `proteinBindingConfidence`).
  */
 export interface ComplexConfidence {
   plddt: Float32Array;
   pae: Float32Array2D;
   metrics: SampleMetrics;
-  /** ipTM per chain pair (symmetric; 0 on the diagonal). */
+  /** ipTM per chain pair, aligned on the row's chain (0 on the diagonal). */
   pairIptm: number[][];
   /** Heavy-atom pairs within 4.5 Å per chain pair. */
   pairContacts: number[][];
@@ -48,8 +48,14 @@ export interface ConfidenceInput {
 const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
 const round4 = (value: number) => Math.round(value * 1e4) / 1e4;
 const CONTACT = 4.5;
-const POLYMER_SATURATION = 80; // atom contacts for a typical protein–protein interface
 const LIGAND_SATURATION = 20;
+/**
+ * Atom pairs that make a polymer–polymer interface about 63 % "complete": 2.5 per residue of the
+ * smaller chain, at most 40 (a synthetic interface of rigid, packed chains has about 40–100 pairs),
+ * so that a short peptide lying on its target with most of its residues is as well bound as a
+ * larger binder with a larger interface.
+ */
+const polymerSaturation = (a: ChainSummary, b: ChainSummary) => clamp(2.5 * Math.min(a.tokenEnd - a.tokenStart, b.tokenEnd - b.tokenStart), 10, 40);
 
 const isPolymer = (kind: ChainSummary['kind']) => kind === 'protein' || kind === 'rna' || kind === 'dna';
 
@@ -106,14 +112,15 @@ export function confidence(input: ConfidenceInput): ComplexConfidence {
     }
   }
 
-  // Chain-pair ipTM from q and the interface size.
+  // Chain-pair ipTM from q and the interface size; aligned on one chain or the other, the two
+  // directions differ a little, as Boltz's pair_chains_iptm does.
   const pairIptm = chains.map(() => chains.map(() => 0));
   for (let a = 0; a < chains.length; a++) {
     for (let b = a + 1; b < chains.length; b++) {
       const polymerPair = isPolymer(chains[a].kind) && isPolymer(chains[b].kind);
-      const saturation = 1 - Math.exp(-pairContacts[a][b] / (polymerPair ? POLYMER_SATURATION : LIGAND_SATURATION));
-      const value = clamp(0.08 + 0.87 * clamp(q + random.between(-0.05, 0.05), 0, 1) * saturation + random.between(0, 0.04), 0.02, 0.97);
-      pairIptm[a][b] = pairIptm[b][a] = round4(value);
+      const saturation = 1 - Math.exp(-pairContacts[a][b] / (polymerPair ? polymerSaturation(chains[a], chains[b]) : LIGAND_SATURATION));
+      const shared = clamp(q + random.between(-0.05, 0.05), 0, 1) * saturation;
+      for (const [x, y] of [[a, b], [b, a]]) pairIptm[x][y] = round4(clamp(0.08 + 0.87 * shared + random.between(0, 0.04), 0.02, 0.97));
     }
   }
 
@@ -122,12 +129,11 @@ export function confidence(input: ConfidenceInput): ComplexConfidence {
   const result: ComplexConfidence = { plddt, pae, metrics, pairIptm, pairContacts };
 
   const binderIndices = input.binders.map((id) => chains.findIndex((c) => c.id === id)).filter((c) => c >= 0);
-  const proteinBinders = binderIndices.filter((c) => chains[c].kind === 'protein');
-  const targets = chains.map((_, i) => i).filter((i) => chains[i].kind === 'protein' && !proteinBinders.includes(i));
-  if (proteinBinders.length && targets.length) {
-    const values = proteinBinders.flatMap((b) => targets.map((t) => pairIptm[b][t]));
-    result.proteinBindingConfidence = round4(values.reduce((s, v) => s + v, 0) / values.length);
-  }
+  const proteinBinders = binderIndices.filter((c) => chains[c].kind === 'protein').map((c) => chains[c].id);
+  const targets = chains.filter((c) => c.kind === 'protein' && !proteinBinders.includes(c.id)).map((c) => c.id);
+  const index = new Map(chains.map((c, i) => [c.id, i]));
+  const binding = proteinBindingConfidence((a, b) => pairIptm[index.get(a)!][index.get(b)!], proteinBinders, targets);
+  if (binding !== undefined) result.proteinBindingConfidence = round4(binding);
   const ligand = binderIndices.find((c) => chains[c].kind === 'ligand');
   if (ligand !== undefined) {
     const best = Math.max(0, ...chains.map((c, i) => (isPolymer(c.kind) ? pairIptm[ligand][i] : 0)));
@@ -149,9 +155,14 @@ function regularSecondaryStructure(rep: Vec3[], t: number, chain: ChainSummary):
 }
 
 /**
- * PAE (Å): within a chain from both tokens' pLDDT and their distance; between chains mostly
- * from the pair's ipTM. On a 1/16 Å grid (compresses well), 0.25–31.75 Å.
+ * PAE (Å): within a chain from both tokens' pLDDT and their distance; between chains the same
+ * plus an error that grows as the pair's ipTM (aligned on the row's chain) falls and is smallest
+ * where the chains touch: a confident interface (ipTM 0.85) has a minimum inter-chain PAE of
+ * about 2 Å and a mean of about 4 Å, a doubtful one (0.3) about 9 Å and 25 Å (the ranges of
+ * docs/spec/PIPELINE-ENGINES.md §6). On a 1/16 Å grid (compresses well), 0.25–31.75 Å.
  */
+const INTERFACE_ERROR = 50;
+
 function alignedError(rep: Vec3[], chainOfToken: Int32Array, plddt: Float32Array, pairIptm: number[][]): Float32Array2D {
   const n = rep.length;
   const values = new Float32Array(n * n);
@@ -165,7 +176,8 @@ function alignedError(rep: Vec3[], chainOfToken: Int32Array, plddt: Float32Array
       const d = Math.sqrt((xi - rep[j][0]) ** 2 + (yi - rep[j][1]) ** 2 + (zi - rep[j][2]) ** 2);
       const uncertainty = 2 - plddt[i] - plddt[j];
       const [a, b] = [chainOfToken[i], chainOfToken[j]];
-      const value = a === b ? 0.6 + 3 * uncertainty + 0.05 * d : 1.5 + 24 * (1 - pairIptm[a][b]) + 3 * uncertainty + 0.02 * d;
+      const within = 0.6 + 3 * uncertainty + 0.05 * d;
+      const value = a === b ? within : within + INTERFACE_ERROR * (1 - pairIptm[a][b]) ** 2 * (0.3 + 0.7 * clamp((d - 6) / 18, 0, 1));
       values[i * n + j] = Math.round(16 * clamp(value, 0.25, 31.75)) / 16;
     }
   }
@@ -193,7 +205,9 @@ function sampleMetrics(
   const pairs: Array<[number, number]> = [];
   for (let a = 0; a < chains.length; a++) for (let b = a + 1; b < chains.length; b++) pairs.push([a, b]);
   const contacts = pairs.reduce((s, [a, b]) => s + pairContacts[a][b], 0);
-  const iptm = !multiChain ? 0 : contacts > 0 ? pairs.reduce((s, [a, b]) => s + pairIptm[a][b] * pairContacts[a][b], 0) / contacts : mean(pairs.map(([a, b]) => pairIptm[a][b]));
+  // Boltz's complex ipTM takes the best-aligned residue of the whole complex: per pair, the better direction.
+  const pairBest = ([a, b]: [number, number]) => Math.max(pairIptm[a][b], pairIptm[b][a]);
+  const iptm = !multiChain ? 0 : contacts > 0 ? pairs.reduce((s, [a, b]) => s + pairBest([a, b]) * pairContacts[a][b], 0) / contacts : mean(pairs.map(pairBest));
   const bestPartner = (c: number, accept: (kind: ChainSummary['kind']) => boolean) => Math.max(0, ...chains.map((other, i) => (i !== c && accept(other.kind) ? pairIptm[c][i] : 0)));
   const ligands = chains.map((_, i) => i).filter((i) => chains[i].kind === 'ligand' || chains[i].kind === 'glycan');
   const proteins = chains.map((_, i) => i).filter((i) => chains[i].kind === 'protein');

@@ -6,7 +6,7 @@ import { AMINO_ACIDS } from '../../protein/sequence-dsl.ts';
 import { type Random, seededRandom } from '../random.ts';
 import type { SyntheticPipelineTiming } from './batch-loop.ts';
 import { type PositionOutcome, createSyntheticPipelineEngine } from './batches.ts';
-import { binderMetrics, entityOf, genericMetrics, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
+import { binderMetrics, entityOf, epitopeRestraints, genericMetrics, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
 
 /**
  * Test-mode protein design (spec/API.md §10, spec/PIPELINE-ENGINES.md §6): every design is a
@@ -90,7 +90,7 @@ async function design(runId: string, plan: DesignPlan, seq: number): Promise<Pos
   const targetIds = plan.target.map((chain) => chain.id);
   const proteinTarget = plan.target.some((chain) => chain.type === 'protein');
   const binding = proteinTarget && binderIds.length > 0 ? { type: 'protein_protein_binding' as const, binder_chain_ids: binderIds } : undefined;
-  const structure = await resultStructure(entities, binding, `${runId}/${seq}`);
+  const structure = await resultStructure(entities, binding, `${runId}/${seq}`, epitopeRestraints(plan.target, binderIds));
   const fractions = secondaryStructureFractions(binder.map((chain) => chain.designed).join(''));
   const metrics = plan.shape === 'generic' ? genericMetrics(structure, fractions) : binderMetrics(structure, binderIds, targetIds, fractions);
   return proteinResult<'protein_design'>(structure, { ...(plan.shape === 'legacy' ? {} : { type: plan.shape }), entities, metrics }, 'design');

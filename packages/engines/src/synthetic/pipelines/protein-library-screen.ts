@@ -4,7 +4,7 @@ import type { PipelineEngine } from '../../pipeline.ts';
 import { type PlannedChain, freeChainId, planTarget } from '../../protein/design-plan.ts';
 import type { SyntheticPipelineTiming } from './batch-loop.ts';
 import { type PositionOutcome, createSyntheticPipelineEngine } from './batches.ts';
-import { binderMetrics, entityOf, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
+import { binderMetrics, entityOf, epitopeRestraints, proteinResult, resultStructure, secondaryStructureFractions } from './result-structure.ts';
 
 /**
  * Test-mode protein library screen (spec/API.md §10, spec/PIPELINE-ENGINES.md §4.4 and §6):
@@ -65,10 +65,8 @@ async function screen(runId: string, target: PlannedChain[], candidates: Candida
   const targetIds = target.map((chain) => chain.id);
   const proteinTarget = target.some((chain) => chain.type === 'protein');
   const binding = proteinTarget && binderIds.length > 0 ? { type: 'protein_protein_binding' as const, binder_chain_ids: binderIds } : undefined;
-  const epitope = target.filter((chain) => chain.epitope?.length);
-  const constraints = binderIds.length > 0 && epitope.length > 0 ? [{ type: 'pocket' as const, binder_chain_id: binderIds[0], contact_residues: Object.fromEntries(epitope.map((chain) => [chain.id, chain.epitope!])), max_distance_angstrom: 10 }] : undefined;
   const all = [...targetEntities, ...entities] as Parameters<typeof resultStructure>[0];
-  const structure = await resultStructure(all, binding, `${runId}/${index}`, constraints ? { constraints } : {});
+  const structure = await resultStructure(all, binding, `${runId}/${index}`, epitopeRestraints(target, binderIds));
   const fractions = secondaryStructureFractions(proteins.map((entity) => entity.value).join(''));
   return proteinResult<'protein_library_screen'>(structure, { entities: all, metrics: binderMetrics(structure, binderIds, targetIds, fractions), ...(candidate.id !== undefined ? { external_id: candidate.id } : {}) }, 'candidate');
 }

@@ -112,6 +112,20 @@ export function entityOf(chain: PlannedChain, sequence?: string): Entity {
   return { type: chain.type, chain_ids: [chain.id], value: chain.value ?? '' } as Entity;
 }
 
+/**
+ * The target's epitope residues as a pocket hint for the first binder chain, so that designs and
+ * screened candidates pack against the epitope (any surface patch when the target names none).
+ */
+export function epitopeRestraints(target: readonly PlannedChain[], binderIds: readonly string[]): Restraints {
+  const epitope = target.filter((chain) => chain.epitope?.length);
+  if (binderIds.length === 0 || epitope.length === 0) return {};
+  const contact_residues = Object.fromEntries(epitope.map((chain) => [chain.id, chain.epitope!]));
+  return { constraints: [{ type: 'pocket', binder_chain_id: binderIds[0], contact_residues, max_distance_angstrom: EPITOPE_REACH }] };
+}
+
+/** Å from an epitope residue within which some binder atom must come. */
+const EPITOPE_REACH = 10;
+
 type Fractions = ReturnType<typeof secondaryStructureFractions>;
 
 /** The binder metric set of protein pipelines (spec/API.md §10), from the structure of the complex. */
