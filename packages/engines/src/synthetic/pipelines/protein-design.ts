@@ -5,7 +5,7 @@ import type { InputFile } from '../../engine.ts';
 import type { JobInput, ResultDraft } from '../../job-types.ts';
 import { npz } from '../../npz.ts';
 import type { PipelineEngine } from '../../pipeline.ts';
-import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, planProteinDesign } from '../../protein/design-plan.ts';
+import { type DesignPlan, HYDROPHOBIC, type PlannedChain, type SequenceFilters, isDesigned, planProteinDesign, plannedEntity } from '../../protein/design-plan.ts';
 import { AMINO_ACIDS } from '../../protein/sequence-dsl.ts';
 import { type Random, seededRandom } from '../random.ts';
 import { ipsaeMin, minInteractionPae, resultStructure } from './result-structure.ts';
@@ -109,16 +109,6 @@ export function secondaryStructureFractions(sequence: string): { helix_fraction:
   return { helix_fraction: helixFraction, sheet_fraction: sheetFraction, loop_fraction: round(1 - helixFraction - sheetFraction) };
 }
 
-type Entity = JobInput<'structure_and_binding'>['entities'][number];
-
-function entityOf(chain: PlannedChain, sequence?: string): Entity {
-  if (chain.source && !isDesigned(chain)) return { ...chain.source, chain_ids: [chain.id] } as Entity;
-  if (chain.type === 'protein' || chain.type === 'rna' || chain.type === 'dna') {
-    return { type: chain.type, chain_ids: [chain.id], value: sequence ?? chain.segments.map((s) => (s.kind === 'fixed' ? s.sequence : '')).join(''), ...(chain.cyclic ? { cyclic: true } : {}) } as Entity;
-  }
-  return { type: chain.type, chain_ids: [chain.id], value: chain.value ?? '' } as Entity;
-}
-
 interface Design {
   row: Omit<ResultDraft<'protein_design'>, 'artifacts'>;
   files: { cif: string; paeNpz: Buffer; metricsJson: Buffer };
@@ -129,7 +119,7 @@ async function design(runId: string, plan: DesignPlan, seq: number): Promise<Des
   const random = seededRandom(runId, `design ${seq}`);
   const option = plan.binders[Math.floor(random.next() * plan.binders.length)];
   const binder = designChains(option.chains, random);
-  const entities = [...plan.target.map((chain) => entityOf(chain)), ...binder.map((chain) => entityOf(chain, chain.sequence))];
+  const entities = [...plan.target.map((chain) => plannedEntity(chain)), ...binder.map((chain) => plannedEntity(chain, chain.sequence))];
   const binderIds = binder.filter(isDesigned).map((chain) => chain.id);
   const targetIds = plan.target.map((chain) => chain.id);
   const proteinTarget = plan.target.some((chain) => chain.type === 'protein');
