@@ -51,3 +51,8 @@ export * from './protein/design-plan.ts';
 export { parseSequenceDsl, AMINO_ACIDS, type DslSegment } from './protein/sequence-dsl.ts';
 export { createSyntheticProteinDesignEngine, SYNTHETIC_PIPELINE_VERSION, type SyntheticPipelineTiming } from './synthetic/pipelines/protein-design.ts';
 export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.ts';
+export { createBoltzGenEngine, boltzGenArgs, type BoltzGenEngineOptions } from './live/boltzgen/engine.ts';
+export { toBoltzGenSpec, boltzGenAdmissionProblems, rangesOf, type BoltzGenSpec, type BoltzGenProtocol } from './live/boltzgen/spec.ts';
+export { parseCsv } from './live/boltzgen/output.ts';
+export { RunFolders } from './live/run-folders.ts';
+export { probeEngine, pythonPackageVersion, type EngineProbe, type ProbeTarget } from './live/probe.ts';

@@ -52,6 +52,12 @@ export type PipelineOutcome = { status: 'succeeded' } | { status: 'failed'; erro
 export interface PipelineEngine<K extends PipelineKind> {
   /** Engine version, kept on the job for metrics and support (the API shows the pipeline version). */
   readonly version: string;
+  /**
+   * Fields of a schema-valid input this engine cannot honour, keyed by input path (→ 422 at
+   * start, nothing created or billed; spec/PIPELINE-ENGINES.md §4.1). Input only: it runs
+   * before the request's files are fetched.
+   */
+  admissionProblems?(input: JobInput<K>): Record<string, string>;
   /** Must return promptly once `signal` aborts (stop, lease lost, shutdown). */
   run(run: PipelineRun<K>, sink: ResultSink<K>, signal: AbortSignal): Promise<PipelineOutcome>;
   /** Re-creates, byte for byte, a file the engine deferred (`ResultFiles.defer`); required of engines that defer. */

@@ -35,6 +35,12 @@ export class EngineSet {
     return (mode === 'test' ? this.testPipelines : this.livePipelines).get(family.kind)?.version;
   }
 
+  /** Fields of an input the live engine cannot honour, by path (→ 422 at start); test mode honours everything. */
+  admissionProblems<K extends PipelineKind>(mode: JobMode, family: PipelineFamily<K>, input: JobInput<K>): Record<string, string> {
+    if (mode === 'test') return {};
+    return this.pipelineEngine(mode, family)?.admissionProblems?.(input) ?? {};
+  }
+
   /** Which jobs this process's runners claim. */
   runnable(): RunnableKinds {
     return { test: FAMILIES.map((family) => family.kind), live: [...this.livePredictions.keys(), ...this.livePipelines.keys()] };

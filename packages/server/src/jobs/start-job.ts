@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal.ts';
 import { reserveSpend } from '../billing/spending.ts';
 import type { Quote } from '../billing/prices.ts';
 import { checkAndQuoteInWorker } from '../cpu/request-checks.ts';
-import { engineUnavailable, idempotencyConflict } from '../errors.ts';
+import { engineUnavailable, idempotencyConflict, validationError } from '../errors.ts';
 import type { Family } from '../families/family.ts';
 import { type ReceivedInputFile, receiveInputFiles } from '../files/input-files.ts';
 import type { Services } from '../services.ts';
@@ -85,6 +85,11 @@ export async function startJob(services: Services, family: Family, principal: Pr
   const version = engines.versionFor(principal.mode, family);
   if (version === undefined) {
     throw engineUnavailable(`This deployment has no live engine for ${family.application} jobs; test-mode keys run them synthetically`);
+  }
+  if (family.type === 'pipeline') {
+    // Before any file is fetched or anything created (spec/PIPELINE-ENGINES.md §4.1).
+    const problems = engines.admissionProblems(principal.mode, family, input as never);
+    if (Object.keys(problems).length > 0) throw validationError('The request asks for something the live engine of this deployment cannot do', problems);
   }
   const { quote, received } = await checkAndQuote(services, family, input);
   const stored = [...received, ...candidateListFile(family, input as Record<string, unknown>)];
