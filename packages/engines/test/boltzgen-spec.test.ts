@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { twoChainCif } from '../../server/src/families/protein-design/examples.ts';
+import { CIF, base64, legacyPeptideBody } from './design-requests.ts';
 import { type BoltzGenSpec, type InputFile, type JobInput, boltzGenAdmissionProblems, boltzGenArgs, rangesOf, toBoltzGenSpec } from '../src/index.ts';
 
 /**
@@ -9,8 +9,6 @@ import { type BoltzGenSpec, type InputFile, type JobInput, boltzGenAdmissionProb
  * its addendum), one per family shape, and of the fields the live engine refuses at start.
  */
 type Input = JobInput<'protein_design'>;
-const CIF: InputFile = { data: Buffer.from(twoChainCif()), mediaType: 'chemical/x-cif' };
-const base64 = { type: 'base64', media_type: 'chemical/x-cif', data: CIF.data.toString('base64') };
 
 function spec(input: unknown, files: Record<string, InputFile> = {}, scaffolds?: string[]): BoltzGenSpec {
   const result = toBoltzGenSpec(input as Input, new Map(Object.entries(files)), { nanobodyScaffolds: scaffolds });
@@ -19,14 +17,6 @@ function spec(input: unknown, files: Record<string, InputFile> = {}, scaffolds?:
 }
 
 const yamlOf = (result: BoltzGenSpec, k = 0) => parse(result.specs[k].yamlText);
-
-export function legacyPeptideBody(numProteins: number): Record<string, unknown> {
-  return {
-    num_proteins: numProteins,
-    target: { type: 'structure_template', structure: base64, chain_selection: { A: { chain_type: 'polymer', crop_residues: 'all', epitope_residues: [2, 3, 4], non_binding_residues: [9], flexible_residues: [0, 1] } } },
-    binder_specification: { type: 'no_template', modality: 'peptide', entities: [{ type: 'designed_protein', chain_ids: ['P'], value: 'GS8..12G' }], rules: { excluded_amino_acids: ['C', 'M'], max_hydrophobic_fraction: 0.3 } },
-  };
-}
 
 function binderBody(binder: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
