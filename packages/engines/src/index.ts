@@ -55,4 +55,4 @@ export { createBoltzGenEngine, boltzGenArgs, type BoltzGenEngineOptions } from '
 export { toBoltzGenSpec, boltzGenAdmissionProblems, rangesOf, type BoltzGenSpec, type BoltzGenProtocol } from './live/boltzgen/spec.ts';
 export { parseCsv } from './live/boltzgen/output.ts';
 export { RunFolders } from './live/run-folders.ts';
-export { probeEngine, pythonPackageVersion, type EngineProbe, type ProbeTarget } from './live/probe.ts';
+export { probeEngine, pythonPackageVersion, resolveExecutable, type EngineProbe, type ProbeTarget } from './live/probe.ts';

@@ -107,7 +107,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     lastUsed: services.lastUsed,
   });
   await installOpenApi(app);
-  installHealthRoutes(app, storage, readiness);
+  installHealthRoutes(app, storage, readiness, () => jobServices.engines.probes());
   for (const route of ROUTES) route(app);
 
   app.addHook('onReady', async () => services.lastUsed.start());

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 /**
  * Engine health (issue 10 §4): a live engine's executable is probed at start-up and by `/readyz`.
@@ -11,9 +11,13 @@ import { dirname, join } from 'node:path';
 export interface EngineProbe {
   /** What the engine is, e.g. `boltzgen`. */
   engine: string;
+  /** The setting that names the executable, for messages (`BOLTZ_BOLTZGEN_EXECUTABLE`). */
+  setting: string;
   executable: string;
   /** Job families it runs here. */
   families: string[];
+  /** The executable exists and can be run; `problems` may still list a missing version or cache. */
+  runnable: boolean;
   ok: boolean;
   version?: string;
   problems: string[];
@@ -21,12 +25,28 @@ export interface EngineProbe {
 
 export interface ProbeTarget {
   engine: string;
+  setting: string;
   executable: string;
   families: string[];
   /** The Python package whose version to read; none for operator executables. */
   pythonPackage?: string;
-  /** Folders that must exist and be readable (weights cache, checkpoints, scaffolds). */
-  folders?: Record<string, string | undefined>;
+  /** Files and folders that must be readable (weights cache, checkpoints, scaffolds), by what they are. */
+  paths?: Record<string, string | undefined>;
+  /** A known version (skips reading it from the virtualenv). */
+  version?: string;
+}
+
+/** A command as given (absolute, relative, or a name on PATH) → the file that would run. */
+export function resolveExecutable(executable: string): string | undefined {
+  const candidates = executable.includes('/') ? [executable] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, executable));
+  return candidates.find((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The version of a Python package in the virtualenv of a console script; undefined when it cannot be read. */
@@ -38,24 +58,20 @@ export function pythonPackageVersion(executable: string, pythonPackage: string):
 
 export function probeEngine(target: ProbeTarget): EngineProbe {
   const problems: string[] = [];
-  try {
-    accessSync(target.executable, constants.X_OK);
-    if (!statSync(target.executable).isFile()) problems.push(`${target.executable} is not a file`);
-  } catch {
-    problems.push(`${target.executable} does not exist or is not executable`);
+  const resolved = resolveExecutable(target.executable);
+  if (!resolved) problems.push(`${target.setting}=${target.executable} is not an executable file`);
+  let version = target.version;
+  if (resolved && !version && target.pythonPackage) {
+    version = pythonPackageVersion(resolved, target.pythonPackage);
+    if (!version) problems.push(`cannot read the version of the ${target.pythonPackage} package with the Python beside ${target.executable}`);
   }
-  let version: string | undefined;
-  if (problems.length === 0 && target.pythonPackage) {
-    version = pythonPackageVersion(target.executable, target.pythonPackage);
-    if (!version) problems.push(`cannot read the ${target.pythonPackage} package version with the Python beside ${target.executable}`);
-  }
-  for (const [name, folder] of Object.entries(target.folders ?? {})) {
-    if (folder === undefined) continue;
+  for (const [what, path] of Object.entries(target.paths ?? {})) {
+    if (path === undefined) continue;
     try {
-      accessSync(folder, constants.R_OK);
+      accessSync(path, constants.R_OK);
     } catch {
-      problems.push(`${name} ${folder} is not readable`);
+      problems.push(`${what} ${path} is not readable`);
     }
   }
-  return { engine: target.engine, executable: target.executable, families: target.families, ok: problems.length === 0, ...(version ? { version } : {}), problems };
+  return { engine: target.engine, setting: target.setting, executable: target.executable, families: target.families, runnable: resolved !== undefined, ok: problems.length === 0, ...(version ? { version } : {}), problems };
 }

@@ -7,7 +7,7 @@ import type { JobError } from '../../engine.ts';
 import type { JobInput, ResultDraft } from '../../job-types.ts';
 import type { PipelineEngine, PipelineOutcome, PipelineRun, ResultSink } from '../../pipeline.ts';
 import { planProteinDesign } from '../../protein/design-plan.ts';
-import { pythonPackageVersion } from '../probe.ts';
+import { probeEngine, pythonPackageVersion, resolveExecutable } from '../probe.ts';
 import { RunFolders } from '../run-folders.ts';
 import { designRow, filterProblem, readDesigns } from './output.ts';
 import { type BoltzGenSpec, boltzGenAdmissionProblems, toBoltzGenSpec } from './spec.ts';
@@ -92,7 +92,8 @@ const ARCHIVE = 'archive.tar.gz';
 const STRUCTURE = 'predicted_structure.cif';
 
 export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEngine<'protein_design'> {
-  const packageVersion = options.packageVersion ?? pythonPackageVersion(options.executable, 'boltzgen') ?? 'unknown version';
+  const resolved = resolveExecutable(options.executable);
+  const packageVersion = options.packageVersion ?? (resolved && pythonPackageVersion(resolved, 'boltzgen')) ?? 'unknown version';
   const version = `boltzgen ${packageVersion}`;
   const folders = new RunFolders(options.workRoot);
   const chunkDesigns = options.chunkDesigns ?? 10;
@@ -105,6 +106,21 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
   return {
     version,
     admissionProblems: boltzGenAdmissionProblems,
+    probe: () =>
+      probeEngine({
+        engine: 'boltzgen',
+        setting: 'BOLTZ_BOLTZGEN_EXECUTABLE',
+        executable: options.executable,
+        families: ['protein_design'],
+        version: packageVersion === 'unknown version' ? undefined : packageVersion,
+        pythonPackage: 'boltzgen',
+        paths: {
+          'the weights cache': options.cacheDir,
+          ...Object.fromEntries(options.checkpointDir ? [...CHECKPOINT_FILES.design, CHECKPOINT_FILES.inverseFold, CHECKPOINT_FILES.folding, CHECKPOINT_FILES.affinity, CHECKPOINT_FILES.moldir].map((file) => [`the checkpoint ${file} in`, join(options.checkpointDir!, file)]) : []),
+          ...Object.fromEntries((options.nanobodyScaffolds ?? []).map((file, i) => [`nanobody scaffold ${i + 1}`, file])),
+        },
+      }),
+    endOrphanedProcesses: () => folders.endOrphanedEngines(),
     async run(run, sink, signal) {
       const outcome = await runChunks(run, sink, signal);
       // A stopped or interrupted run keeps its folder for resume; a finished one does not.
