@@ -2,15 +2,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type TestServer, rawRequest, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
 import { newWorkspace, workspaceKey } from '../../../test/predictions.ts';
-import { allResults, ledgerUnits, legacyDesignBody, waitForRun } from '../../../test/pipelines.ts';
+import { BOLTZGEN_STAND_IN, allResults, ledgerUnits, legacyDesignBody, waitForRun } from '../../../test/pipelines.ts';
 import { apiError } from '../../../test/sdk-assertions.ts';
 
-export const BOLTZGEN_STAND_IN = fileURLToPath(new URL('../../../../engines/test/fixtures/stand-ins/boltzgen.mjs', import.meta.url));
 
 /**
  * Live protein design on BoltzGen through the official SDK (issue 10), with the stand-in
