@@ -56,3 +56,4 @@ export { toBoltzGenSpec, boltzGenAdmissionProblems, rangesOf, type BoltzGenSpec,
 export { parseCsv } from './live/boltzgen/output.ts';
 export { RunFolders } from './live/run-folders.ts';
 export { probeEngine, pythonPackageVersion, resolveExecutable, type EngineProbe, type ProbeTarget } from './live/probe.ts';
+export { createContractEngine, describeExecutable, CONTRACT_VERSION, type ContractEngineOptions, type ContractDescription } from './live/contract/engine.ts';
