@@ -88,8 +88,8 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
   const failed = (error: JobError): PipelineOutcome => ({ status: 'failed', error });
   const interrupted = failed({ code: 'interrupted', message: 'The run was interrupted.' });
 
-  /** Commits every result file from `next` on that exists, in order, with the latest progress. */
-  async function commitNew(folder: string, run: PipelineRun<K>, sink: ResultSink<K>, next: number): Promise<number | JobError> {
+  /** Commits every result file from `next` on that exists, in order, with the latest progress (nothing when nothing changed). */
+  async function commitNew(folder: string, run: PipelineRun<K>, sink: ResultSink<K>, next: number, seen: { progress?: string }): Promise<number | JobError> {
     const results: Array<ResultDraft<K>> = [];
     for (let seq = next; ; seq++) {
       const row = (await readJson(join(folder, 'results', `${seqName(seq)}.json`))) as Record<string, unknown> | undefined;
@@ -106,7 +106,9 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
       results.push({ ...fields, artifacts: { archive, ...(stored ? { structure: stored } : {}) } } as ResultDraft<K>);
     }
     const progress = (await readJson(join(folder, 'progress.json'))) as ProgressDraft<K> | undefined;
-    if (results.length === 0 && progress === undefined) return next;
+    const progressText = JSON.stringify(progress);
+    if (results.length === 0 && (progress === undefined || progressText === seen.progress)) return next;
+    seen.progress = progressText;
     const total = next + results.length;
     // The run's own count of results wins over what the executable says it has: it is what was committed.
     await sink.commit({ results, progress: { ...(run.progress ?? {}), ...(progress ?? {}), ...countOf(options.kind, total) } as ProgressDraft<K>, checkpoint: { next: total }, billedUnits: results.length });
@@ -138,6 +140,7 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
 
       let next = run.resultCount;
       let done = false;
+      const seen: { progress?: string } = {};
       // Also ended when the runner refuses a batch (the run was stopped or taken over).
       const local = new AbortController();
       const forward = () => local.abort();
@@ -152,7 +155,7 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
       try {
         while (!done) {
           await Promise.race([sleep(pollMs), process]);
-          const committed = await commitNew(folder, run, sink, next);
+          const committed = await commitNew(folder, run, sink, next, seen);
           if (typeof committed !== 'number') return failed(committed);
           next = committed;
         }
@@ -167,7 +170,7 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
       const result = await process;
       await folders.released(folder);
       if (result.aborted || signal.aborted) return interrupted;
-      const last = await commitNew(folder, run, sink, next);
+      const last = await commitNew(folder, run, sink, next, seen);
       if (typeof last !== 'number') return failed(last);
       const error = classifyFailure(result, timeoutMs);
       await folders.remove(run.id);
