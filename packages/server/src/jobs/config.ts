@@ -32,6 +32,17 @@ export interface BoltzGenEngineConfig {
   logDir?: string;
 }
 
+/** An operator executable following docs/engine-contract.md, for a family without an open-source engine. */
+export interface ContractEngineConfig {
+  executable: string;
+  /** Persistent per-run folders (resume reruns the executable in the same folder). */
+  workDir: string;
+}
+
+/** Families an operator can plug an executable into (spec/PIPELINE-ENGINES.md §4.7): BOLTZ_PIPELINE_ENGINE_<FAMILY>. */
+export const CONTRACT_FAMILIES = ['small_molecule_design', 'small_molecule_explore'] as const;
+export type ContractFamily = (typeof CONTRACT_FAMILIES)[number];
+
 /** Settings of the job runners, files and retention (README "Configuration"). */
 export interface JobsConfig {
   /** BOLTZ_RUNNERS=0: this process serves HTTP only; `boltz-server worker` runs the jobs. */
@@ -45,6 +56,8 @@ export interface JobsConfig {
   boltzEngine?: BoltzEngineConfig;
   /** Undefined: protein design has no live engine (live starts → 501). */
   boltzGenEngine?: BoltzGenEngineConfig;
+  /** Operator executables by family; a family without one answers live starts with 501. */
+  contractEngines: Partial<Record<ContractFamily, ContractEngineConfig>>;
   files: {
     urlSigningSecret?: string;
     urlLifetimeSeconds: number;
@@ -108,6 +121,16 @@ function boltzGenEngine(env: NodeJS.ProcessEnv): BoltzGenEngineConfig | undefine
   };
 }
 
+function contractEngines(env: NodeJS.ProcessEnv): Partial<Record<ContractFamily, ContractEngineConfig>> {
+  const workRoot = env.BOLTZ_PIPELINE_ENGINE_WORK_DIR || `${env.HOME ?? '.'}/.boltz-server/pipeline-runs`;
+  const engines: Partial<Record<ContractFamily, ContractEngineConfig>> = {};
+  for (const family of CONTRACT_FAMILIES) {
+    const executable = env[`BOLTZ_PIPELINE_ENGINE_${family.toUpperCase()}`];
+    if (executable) engines[family] = { executable, workDir: `${workRoot}/${family}` };
+  }
+  return engines;
+}
+
 export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
   return {
     runInProcess: flag(env, 'BOLTZ_RUNNERS', true),
@@ -118,6 +141,7 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     retentionSweepMs: integer(env, 'BOLTZ_RETENTION_SWEEP_MS', 60_000, 50, 86_400_000),
     boltzEngine: boltzEngine(env),
     boltzGenEngine: boltzGenEngine(env),
+    contractEngines: contractEngines(env),
     files: {
       urlSigningSecret: env.BOLTZ_URL_SIGNING_SECRET || undefined,
       urlLifetimeSeconds: integer(env, 'BOLTZ_FILE_URL_TTL_SECONDS', 3600, 1, 7 * 86_400),
