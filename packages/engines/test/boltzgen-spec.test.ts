@@ -177,6 +177,12 @@ describe('BoltzGen spec: request → design spec YAML and flags', () => {
     ]);
     assert.match(problems['target.entities[0].entity.modifications'], /not supported by the live engine/);
     assert.deepEqual(boltzGenAdmissionProblems(legacyPeptideBody(3) as unknown as Input), {});
+    const legacy = boltzGenAdmissionProblems({
+      num_proteins: 1,
+      target: { type: 'no_template', entities: [], constraints: [{ type: 'pocket' }], non_binding_residues: { A: [1] } },
+      binder_specification: { type: 'no_template', modality: 'peptide', entities: [] },
+    } as unknown as Input);
+    assert.deepEqual(Object.keys(legacy).sort(), ['target.constraints', 'target.non_binding_residues']);
   });
 
   it('writes residue ranges compactly', () => {

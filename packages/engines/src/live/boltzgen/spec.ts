@@ -100,6 +100,15 @@ export function boltzGenAdmissionProblems(input: JobInput<'protein_design'>): Ad
   for (const { path, value } of fieldsNamed(input, 'bonds')) {
     if (Array.isArray(value) && value.length > 0) problems[path] = `${UNSUPPORTED}: covalent bonds are not passed to BoltzGen by this server`;
   }
+  for (const name of ['constraints', 'epitope_ligand_chains']) {
+    for (const { path, value } of fieldsNamed(input, name)) {
+      if (Array.isArray(value) && value.length > 0) problems[path] = `${UNSUPPORTED}: BoltzGen takes binding sites as epitope residues`;
+    }
+  }
+  // Per-chain maps of a sequence-only target (legacy `no_template`); chain selections' lists are honoured.
+  for (const { path, value } of fieldsNamed(input, 'non_binding_residues')) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) problems[path] = `${UNSUPPORTED} on a target given as sequences; give the target as a structure template`;
+  }
   for (const { path, value } of fieldsNamed(input, 'type')) {
     if (value === 'glycan') problems[path.replace(/\.type$/, '')] = `${UNSUPPORTED}: glycans cannot be written in a BoltzGen spec`;
   }
