@@ -54,7 +54,7 @@ export { CURATED_BINDERS, type CuratedBinder } from './protein/curated-binders.t
 export { createBoltzGenEngine, boltzGenArgs, type BoltzGenEngineOptions } from './live/boltzgen/engine.ts';
 export { toBoltzGenSpec, boltzGenAdmissionProblems, rangesOf, type BoltzGenSpec, type BoltzGenProtocol } from './live/boltzgen/spec.ts';
 export { parseCsv } from './live/boltzgen/output.ts';
-export { RunFolders } from './live/run-folders.ts';
+export { RunFolders, processIsAlive } from './live/run-folders.ts';
 export { probeEngine, pythonPackageVersion, resolveExecutable, type EngineProbe, type ProbeTarget } from './live/probe.ts';
 export { createContractEngine, describeExecutable, CONTRACT_VERSION, type ContractEngineOptions, type ContractDescription } from './live/contract/engine.ts';
 export { createBoltzScreenEngine, smallMoleculeScreenAdapter, type ScreenAdapter, type BoltzScreenEngineOptions, type BoltzPredictOutputs } from './live/boltz-screen/engine.ts';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { type JobInput, type PipelineRun, type ResultBatch, type ResultSink, RunInterrupted, createBoltzScreenEngine, createMemoryResultFiles, smallMoleculeScreenAdapter } from '../src/index.ts';
+import { type JobInput, type PipelineRun, RunInterrupted, createBoltzScreenEngine, smallMoleculeScreenAdapter } from '../src/index.ts';
+import { collectingSink } from './helpers.ts';
 
 /**
  * The Boltz-2 library screen against a stand-in `boltz predict` (fixtures/stand-ins/boltz-screen.mjs):
@@ -36,17 +37,7 @@ function screenRun(id: string, resume?: { resultCount: number; checkpoint: unkno
   };
 }
 
-function sink(stopAfter = Infinity): ResultSink<'small_molecule_library_screen'> & { batches: Array<ResultBatch<'small_molecule_library_screen'>>; files: ReturnType<typeof createMemoryResultFiles> } {
-  const batches: Array<ResultBatch<'small_molecule_library_screen'>> = [];
-  return {
-    batches,
-    files: createMemoryResultFiles(),
-    async commit(batch) {
-      if (batches.length >= stopAfter) throw new RunInterrupted('stopped');
-      batches.push(batch);
-    },
-  };
-}
+const sink = (stopAfter = Infinity) => collectingSink<'small_molecule_library_screen'>(stopAfter);
 
 const engine = (workRoot: string) => createBoltzScreenEngine(smallMoleculeScreenAdapter, { executable: BOLTZ, workRoot, targetMsa: 'server', batchSize: 3, pollMs: 50, packageVersion: '2.2.1' });
 

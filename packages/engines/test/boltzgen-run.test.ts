@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type JobInput, type PipelineRun, type ResultBatch, type ResultSink, RunInterrupted, createBoltzGenEngine, createMemoryResultFiles } from '../src/index.ts';
-import { readTarGz } from './helpers.ts';
+import { type JobInput, type PipelineRun, type ResultBatch, RunInterrupted, createBoltzGenEngine } from '../src/index.ts';
+import { collectingSink, isAlive, readTarGz } from './helpers.ts';
 import { CIF, legacyPeptideBody } from './design-requests.ts';
 
 /**
@@ -44,18 +44,7 @@ function newRun(id: string, numProteins: number, resume?: { resultCount: number;
   };
 }
 
-/** A sink like the runner's: keeps committed batches; `stopAfter` batches, it refuses like a stopped run. */
-function sink(stopAfter = Infinity): ResultSink<'protein_design'> & { batches: Array<ResultBatch<'protein_design'>>; files: ReturnType<typeof createMemoryResultFiles> } {
-  const batches: Array<ResultBatch<'protein_design'>> = [];
-  return {
-    batches,
-    files: createMemoryResultFiles(),
-    async commit(batch) {
-      if (batches.length >= stopAfter) throw new RunInterrupted('stopped');
-      batches.push(batch);
-    },
-  };
-}
+const sink = (stopAfter = Infinity) => collectingSink<'protein_design'>(stopAfter);
 
 function invocations(workRoot: string, runId: string): Array<{ argv?: string[]; generated?: string[]; path?: string }> {
   const file = join(workRoot, runId, 'invocations.jsonl');
@@ -185,15 +174,3 @@ describe('BoltzGen engine: run() with a stand-in boltzgen', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}

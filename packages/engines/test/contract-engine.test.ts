@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type JobInput, type PipelineRun, type ResultBatch, type ResultSink, RunInterrupted, createContractEngine, createMemoryResultFiles, describeExecutable } from '../src/index.ts';
-import { readTarGz } from './helpers.ts';
+import { type JobInput, type PipelineRun, RunInterrupted, createContractEngine, describeExecutable } from '../src/index.ts';
+import { collectingSink, readTarGz } from './helpers.ts';
 
 /**
  * The executable contract (docs/engine-contract.md) end to end: the reference explore executable
@@ -53,17 +53,7 @@ function exploreRun(id: string, budget: number, resume?: { resultCount: number; 
   };
 }
 
-function sink(stopAfter = Infinity): ResultSink<'small_molecule_explore'> & { batches: Array<ResultBatch<'small_molecule_explore'>>; files: ReturnType<typeof createMemoryResultFiles> } {
-  const batches: Array<ResultBatch<'small_molecule_explore'>> = [];
-  return {
-    batches,
-    files: createMemoryResultFiles(),
-    async commit(batch) {
-      if (batches.length >= stopAfter) throw new RunInterrupted('stopped');
-      batches.push(batch);
-    },
-  };
-}
+const sink = (stopAfter = Infinity) => collectingSink<'small_molecule_explore'>(stopAfter);
 
 const engine = (workRoot: string) => createContractEngine({ kind: 'small_molecule_explore', executable: REFERENCE, workRoot, pollMs: 50 });
 

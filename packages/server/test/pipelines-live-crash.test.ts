@@ -9,21 +9,10 @@ import { openStorage } from '@boltz/storage';
 import { type TestDatabaseLocation, createTestDatabaseLocation } from '../../storage/test/test-database.ts';
 import { BOLTZGEN_STAND_IN, allResults, legacyDesignBody, waitForRun } from './pipelines.ts';
 import { type ServerProcess, startServerProcess } from './server-process.ts';
+import { isAlive } from '../../engines/test/helpers.ts';
 
 const LIVE_ADMIN_KEY = `sk_bc_admin_live_${'L'.repeat(40)}`;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
 
 /**
  * A live pipeline across a server crash (issue 10): the server is killed with SIGKILL while

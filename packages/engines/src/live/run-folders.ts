@@ -20,7 +20,8 @@ interface PidRecord {
   owner: number;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, but belongs to another user). */
+export function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -90,7 +91,7 @@ export class RunFolders {
     }
     for (const name of names) {
       const record = await readRecord(join(this.root, name));
-      if (!record || record.owner === process.pid || isAlive(record.owner)) continue;
+      if (!record || record.owner === process.pid || processIsAlive(record.owner)) continue;
       endGroup(record.processGroup);
       await rm(join(this.root, name, PID_FILE), { force: true });
       ended++;

@@ -1,15 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tarGz } from '../../archive.ts';
 import { classifyFailure } from '../../boltz/failure.ts';
-import { runProcess } from '../../boltz/process.ts';
 import { toYaml } from '../../boltz/request.ts';
 import type { JobError } from '../../engine.ts';
 import type { JobInput, ProgressDraft, ResultDraft } from '../../job-types.ts';
 import type { PipelineEngine, PipelineOutcome, PipelineRun, ResultSink } from '../../pipeline.ts';
 import { probeEngine } from '../probe.ts';
+import { runPolled } from '../polled-process.ts';
 import { RunFolders } from '../run-folders.ts';
 
 /**
@@ -101,10 +100,8 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
     if (paths.every((path) => existsSync(path))) return paths;
     await mkdir(join(folder, 'msa'), { recursive: true });
     await writeFile(join(folder, 'msa', `${MSA_RECORD}.yaml`), toYaml({ version: 1, sequences: targetSequences }));
-    const result = await runProcess(options.executable, ['predict', `${MSA_RECORD}.yaml`, '--out_dir', 'out', ...common, '--use_msa_server', ...(options.msaServerUrl ? ['--msa_server_url', options.msaServerUrl] : [])], {
-      cwd: join(folder, 'msa'), timeoutMs, signal, onStart: (group) => folders.record(folder, group),
-    });
-    await folders.released(folder);
+    const args = ['predict', `${MSA_RECORD}.yaml`, '--out_dir', 'out', ...common, '--use_msa_server', ...(options.msaServerUrl ? ['--msa_server_url', options.msaServerUrl] : [])];
+    const result = await runPolled(options.executable, args, { folders, folder, cwd: join(folder, 'msa'), timeoutMs, signal, pollMs }, async () => {});
     if (result.aborted) return 'interrupted';
     const error = classifyFailure(result, timeoutMs);
     if (error) return error;
@@ -143,14 +140,6 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
         if (!committed.has(index) && !(await outputsOf(dir, `c${index}`, Boolean(binder)))) await rm(join(dir, `c${index}`), { recursive: true, force: true });
       }
 
-      let done = false;
-      // Also ended when the runner refuses a batch (the run was stopped or taken over).
-      const local = new AbortController();
-      const forward = () => local.abort();
-      signal.addEventListener('abort', forward, { once: true });
-      const process = runProcess(options.executable, ['predict', 'inputs', '--out_dir', 'out', ...common], {
-        cwd: join(folder, `batch_${batch}`), timeoutMs, signal: local.signal, onStart: (group) => folders.record(folder, group),
-      }).finally(() => (done = true));
       const commitReady = async (final: boolean) => {
         const results: Array<ResultDraft<K>> = [];
         const newlyCommitted: number[] = [];
@@ -176,20 +165,7 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
         const checkpoint: Checkpoint = final ? { batch: batch + 1, committed: [], failed: state.failed } : { batch, committed: [...committed], failed: state.failed };
         await sink.commit({ results, progress: adapter.progress(screened, state.failed, total), checkpoint, billedUnits: results.length });
       };
-      try {
-        while (!done) {
-          await Promise.race([sleep(pollMs), process]);
-          if (!done) await commitReady(false);
-        }
-      } catch (error) {
-        local.abort();
-        await process.catch(() => undefined);
-        throw error;
-      } finally {
-        signal.removeEventListener('abort', forward);
-      }
-      const result = await process;
-      await folders.released(folder);
+      const result = await runPolled(options.executable, ['predict', 'inputs', '--out_dir', 'out', ...common], { folders, folder, cwd: join(folder, `batch_${batch}`), timeoutMs, signal, pollMs }, () => commitReady(false));
       if (result.aborted || signal.aborted) return interrupted;
       const error = classifyFailure(result, timeoutMs);
       // A process that failed outright (nothing predicted) is the engine's failure, not the candidates'.

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { tarGz } from '../../archive.ts';
 import { classifyFailure } from '../../boltz/failure.ts';
-import { runProcess } from '../../boltz/process.ts';
+import { runPolled } from '../polled-process.ts';
 import type { JobError } from '../../engine.ts';
 import type { JobInput, ResultDraft } from '../../job-types.ts';
 import type { PipelineEngine, PipelineOutcome, PipelineRun, ResultSink } from '../../pipeline.ts';
@@ -161,15 +161,9 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
       const args = boltzGenArgs(spec, chunkDir, designs, options);
       let outcome: JobError | undefined;
       for (let attempt = 0; ; attempt++) {
-        const result = await runProcess(options.executable, args, {
-          cwd: folder,
-          env,
-          timeoutMs,
-          signal,
-          logPath: options.logDir ? join(options.logDir, `${run.id}.${chunkDir}.log`) : undefined,
-          onStart: (group) => folders.record(folder, group),
-        });
-        await folders.released(folder);
+        const logPath = options.logDir ? join(options.logDir, `${run.id}.${chunkDir}.log`) : undefined;
+        // Rows are read when the chunk is done (the analysis step writes the CSV at its end).
+        const result = await runPolled(options.executable, args, { folders, folder, cwd: folder, env, timeoutMs, signal, pollMs: timeoutMs, logPath }, async () => {});
         if (result.aborted) return interrupted;
         lastLog = result.log;
         outcome = classifyFailure(result, timeoutMs);

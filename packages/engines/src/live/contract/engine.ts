@@ -1,14 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { tarGz } from '../../archive.ts';
 import { classifyFailure } from '../../boltz/failure.ts';
-import { runProcess } from '../../boltz/process.ts';
+import { EngineFailure } from '../../engine-failure.ts';
 import type { JobError } from '../../engine.ts';
 import type { JobInput, PipelineKind, ProgressDraft, ResultDraft } from '../../job-types.ts';
 import type { PipelineEngine, PipelineOutcome, PipelineRun, ResultSink } from '../../pipeline.ts';
 import { probeEngine, resolveExecutable } from '../probe.ts';
+import { runPolled } from '../polled-process.ts';
 import { RunFolders } from '../run-folders.ts';
 
 /**
@@ -89,13 +89,13 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
   const interrupted = failed({ code: 'interrupted', message: 'The run was interrupted.' });
 
   /** Commits every result file from `next` on that exists, in order, with the latest progress (nothing when nothing changed). */
-  async function commitNew(folder: string, run: PipelineRun<K>, sink: ResultSink<K>, next: number, seen: { progress?: string }): Promise<number | JobError> {
+  async function commitNew(folder: string, run: PipelineRun<K>, sink: ResultSink<K>, next: number, seen: { progress?: string }): Promise<number> {
     const results: Array<ResultDraft<K>> = [];
     for (let seq = next; ; seq++) {
       const row = (await readJson(join(folder, 'results', `${seqName(seq)}.json`))) as Record<string, unknown> | undefined;
       if (row === undefined) break;
       const problem = row === null || typeof row !== 'object' || typeof row.metrics !== 'object' ? 'has no metrics object' : options.checkRow?.(row);
-      if (problem) return { code: 'engine_failed', message: `The engine wrote an unusable result ${seq}: ${problem}.` };
+      if (problem) throw new EngineFailure('engine_failed', `The engine wrote an unusable result ${seq}: ${problem}.`);
       const structure = await readFile(join(folder, 'results', seqName(seq), 'predicted_structure.cif')).catch(() => undefined);
       const archive = await sink.files.put('archive.tar.gz', tarGz([
         { path: 'result/metrics.json', data: Buffer.from(JSON.stringify(row.metrics, null, 2) + '\n') },
@@ -139,39 +139,20 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
       await writeFile(join(folder, 'request.json'), JSON.stringify(request, null, 2));
 
       let next = run.resultCount;
-      let done = false;
       const seen: { progress?: string } = {};
-      // Also ended when the runner refuses a batch (the run was stopped or taken over).
-      const local = new AbortController();
-      const forward = () => local.abort();
-      signal.addEventListener('abort', forward, { once: true });
-      const process = runProcess(options.executable, [folder], {
-        cwd: folder,
-        timeoutMs,
-        signal: local.signal,
-        logPath: options.logDir ? join(options.logDir, `${run.id}.log`) : undefined,
-        onStart: (group) => folders.record(folder, group),
-      }).finally(() => (done = true));
+      const commit = async () => {
+        next = await commitNew(folder, run, sink, next, seen);
+      };
+      let result;
       try {
-        while (!done) {
-          await Promise.race([sleep(pollMs), process]);
-          const committed = await commitNew(folder, run, sink, next, seen);
-          if (typeof committed !== 'number') return failed(committed);
-          next = committed;
-        }
+        result = await runPolled(options.executable, [folder], { folders, folder, cwd: folder, timeoutMs, signal, pollMs, logPath: options.logDir ? join(options.logDir, `${run.id}.log`) : undefined }, commit);
+        if (result.aborted || signal.aborted) return interrupted;
+        await commit();
       } catch (error) {
-        // The runner refused a batch (stop, lost lease): end the executable, keep the folder.
-        local.abort();
-        await process.catch(() => undefined);
-        throw error;
-      } finally {
-        signal.removeEventListener('abort', forward);
+        if (!(error instanceof EngineFailure)) throw error;
+        await folders.remove(run.id);
+        return failed(error.toJobError());
       }
-      const result = await process;
-      await folders.released(folder);
-      if (result.aborted || signal.aborted) return interrupted;
-      const last = await commitNew(folder, run, sink, next, seen);
-      if (typeof last !== 'number') return failed(last);
       const error = classifyFailure(result, timeoutMs);
       await folders.remove(run.id);
       return error ? failed(error) : { status: 'succeeded' };
@@ -183,7 +164,6 @@ export function createContractEngine<K extends PipelineKind>(options: ContractEn
 function countOf(kind: PipelineKind, total: number): Record<string, number> {
   switch (kind) {
     case 'protein_design':
-      return { num_proteins_generated: total };
     case 'protein_sequence_redesign':
       return { num_proteins_generated: total };
     case 'protein_library_screen':

@@ -8,6 +8,7 @@ import { type TestServer, rawRequest, snapshotDatabase, startTestServer } from '
 import { newWorkspace, workspaceKey } from '../../../test/predictions.ts';
 import { BOLTZGEN_STAND_IN, allResults, ledgerUnits, legacyDesignBody, waitForRun } from '../../../test/pipelines.ts';
 import { apiError } from '../../../test/sdk-assertions.ts';
+import { isAlive } from '../../../../engines/test/helpers.ts';
 
 
 /**
@@ -106,15 +107,3 @@ describe('protein design on the live BoltzGen engine', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
