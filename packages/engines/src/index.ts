@@ -58,3 +58,5 @@ export { RunFolders, processIsAlive } from './live/run-folders.ts';
 export { probeEngine, pythonPackageVersion, resolveExecutable, type EngineProbe, type ProbeTarget } from './live/probe.ts';
 export { createContractEngine, describeExecutable, CONTRACT_VERSION, type ContractEngineOptions, type ContractDescription } from './live/contract/engine.ts';
 export { createBoltzScreenEngine, smallMoleculeScreenAdapter, type ScreenAdapter, type BoltzScreenEngineOptions, type BoltzPredictOutputs } from './live/boltz-screen/engine.ts';
+export { createBoltzGenRedesignEngine } from './live/boltzgen/engine.ts';
+export { toBoltzGenRedesign } from './live/boltzgen/redesign.ts';

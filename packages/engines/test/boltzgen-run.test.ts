@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type JobInput, type PipelineRun, type ResultBatch, RunInterrupted, createBoltzGenEngine } from '../src/index.ts';
+import { type JobInput, type PipelineRun, type ResultBatch, RunInterrupted, createBoltzGenEngine, createBoltzGenRedesignEngine } from '../src/index.ts';
 import { collectingSink, isAlive, readTarGz } from './helpers.ts';
-import { CIF, legacyPeptideBody } from './design-requests.ts';
+import { CIF, base64, legacyPeptideBody } from './design-requests.ts';
 
 /**
  * run() of the BoltzGen engine against a stand-in `boltzgen` (fixtures/stand-ins/boltzgen.mjs)
@@ -172,5 +172,35 @@ describe('BoltzGen engine: run() with a stand-in boltzgen', () => {
     assert.equal(all.length, 6);
     assert.equal(new Set(all).size, 6);
   });
-});
 
+  it('sequence redesign runs inverse folding on the uploaded backbone: distinct sequences of the designed chain', async () => {
+    control({});
+    const out = collectingSink<'protein_sequence_redesign'>();
+    const run: PipelineRun<'protein_sequence_redesign'> = {
+      id: 'prot_red_a',
+      kind: 'protein_sequence_redesign',
+      livemode: true,
+      input: {
+        type: 'binder',
+        num_proteins: 4,
+        structure: base64,
+        entities: [{ type: 'from_template', role: 'target', chain_id: 'A' }, { type: 'from_template', role: 'binder', chain_id: 'B', design_motifs: [{ type: 'residues', residues: [0, 1], filters: [] }] }],
+      } as unknown as JobInput<'protein_sequence_redesign'>,
+      inputFiles: new Map([['structure', CIF]]),
+      workDir: scratch(),
+      resultCount: 0,
+      checkpoint: null,
+      progress: null,
+    };
+    const outcome = await createBoltzGenRedesignEngine({ executable: STAND_IN, workRoot: scratch(), packageVersion: '0.1.2', chunkDesigns: 3 }).run(run, out, new AbortController().signal);
+    assert.deepEqual(outcome, { status: 'succeeded' });
+    const rows = out.batches.flatMap((b) => b.results) as any[];
+    assert.equal(rows.length, 4);
+    assert.deepEqual(out.batches.at(-1)!.progress, { num_proteins_generated: 4, total_proteins_to_generate: 4 });
+    for (const row of rows) {
+      assert.equal(row.type, 'binder');
+      assert.deepEqual(row.entities.map((e: any) => e.chain_ids[0]), ['A', 'B']);
+    }
+    assert.equal(new Set(rows.map((r) => r.entities[1].value)).size, 4);
+  });
+});

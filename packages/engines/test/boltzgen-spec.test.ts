@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { CIF, base64, legacyPeptideBody } from './design-requests.ts';
-import { type BoltzGenSpec, type InputFile, type JobInput, boltzGenAdmissionProblems, boltzGenArgs, rangesOf, toBoltzGenSpec } from '../src/index.ts';
+import { type BoltzGenSpec, type InputFile, type JobInput, boltzGenAdmissionProblems, boltzGenArgs, rangesOf, toBoltzGenRedesign, toBoltzGenSpec } from '../src/index.ts';
 
 /**
  * Golden tests of request → BoltzGen design spec and flags (spec/PIPELINE-ENGINES.md §2, §4.2 and
@@ -183,6 +183,30 @@ describe('BoltzGen spec: request → design spec YAML and flags', () => {
       binder_specification: { type: 'no_template', modality: 'peptide', entities: [] },
     } as unknown as Input);
     assert.deepEqual(Object.keys(legacy).sort(), ['target.constraints', 'target.non_binding_residues']);
+  });
+
+  it('sequence redesign: inverse folding only, motif residues as design, exclusions as the inverse folder restriction', () => {
+    const input = {
+      type: 'binder',
+      num_proteins: 2,
+      structure: base64,
+      entities: [
+        { type: 'from_template', role: 'target', chain_id: 'A' },
+        { type: 'from_template', role: 'binder', chain_id: 'B', design_motifs: [{ type: 'residues', residues: [0, 1, 2, 5], filters: [] }] },
+      ],
+      global_design_filters: [{ type: 'excluded_amino_acids', amino_acids: ['C', 'W'] }],
+    } as unknown as JobInput<'protein_sequence_redesign'>;
+    const result = toBoltzGenRedesign(input, new Map([['structure', CIF]]));
+    assert.ok('spec' in result, JSON.stringify(result));
+    assert.deepEqual(parse(result.spec.specs[0].yamlText), { entities: [{ file: { path: 'structure.cif', include: [{ chain: { id: 'A' } }, { chain: { id: 'B' } }], design: [{ chain: { id: 'B', res_index: '1..3,6' } }] } }] });
+    assert.deepEqual(boltzGenArgs(result.spec, 'chunk_0', 4, {}), [
+      'run', 'spec_0.yaml', '--output', 'chunk_0', '--protocol', 'protein-anything', '--num_designs', '4', '--inverse_fold_avoid', '',
+      '--steps', 'inverse_folding', 'folding', 'analysis', '--reuse',
+      '--only_inverse_fold', '--inverse_fold_num_sequences', '1', '--config', 'inverse_folding', 'override.inverse_fold_args.inverse_fold_restriction=[CYS,TRP]',
+    ]);
+    assert.deepEqual(result.plan.target.map((chain) => chain.id), ['A']);
+    const nothing = toBoltzGenRedesign({ ...input, entities: [{ type: 'from_template', role: 'binder', chain_id: 'Z' }] } as never, new Map([['structure', CIF]]));
+    assert.deepEqual(nothing, { problems: { 'entities[0].chain_id': 'is not a chain of the structure (chains: A, B)' } });
   });
 
   it('writes residue ranges compactly', () => {

@@ -110,7 +110,7 @@ export function plannedEntity(chain: PlannedChain, sequence?: string): Entity {
 }
 
 /** Filters from a list of `global_design_filters` / motif `filters` items, on top of `base`. */
-function filtersFrom(items: Untyped[] | undefined, base: SequenceFilters, path: string, errors: PlanErrors): SequenceFilters {
+export function filtersFrom(items: Untyped[] | undefined, base: SequenceFilters, path: string, errors: PlanErrors): SequenceFilters {
   const excluded = new Set(base.excluded);
   let maxHydrophobicFraction = base.maxHydrophobicFraction;
   const excludedMotifs = [...base.excludedMotifs];
@@ -303,9 +303,9 @@ function fixedEntityChains(entity: Untyped, filters: SequenceFilters, path: stri
   }
 }
 
-const NO_FILTERS: SequenceFilters = { excluded: new Set(), excludedMotifs: [] };
+export const NO_FILTERS: SequenceFilters = { excluded: new Set(), excludedMotifs: [] };
 /** `global_design_filters` omitted → no cysteines (spec/API.md §10); `[]` → no filters. */
-const DEFAULT_FILTERS: SequenceFilters = { excluded: new Set(['C']), excludedMotifs: [] };
+export const DEFAULT_FILTERS: SequenceFilters = { excluded: new Set(['C']), excludedMotifs: [] };
 
 interface Context {
   templates: Templates;

@@ -4,12 +4,13 @@ import { tarGz } from '../../archive.ts';
 import { classifyFailure } from '../../boltz/failure.ts';
 import { runPolled } from '../polled-process.ts';
 import type { JobError } from '../../engine.ts';
-import type { JobInput, ResultDraft } from '../../job-types.ts';
+import type { JobInput, ProgressDraft, ResultDraft } from '../../job-types.ts';
 import type { PipelineEngine, PipelineOutcome, PipelineRun, ResultSink } from '../../pipeline.ts';
-import { planProteinDesign } from '../../protein/design-plan.ts';
+import { type DesignPlan, planProteinDesign } from '../../protein/design-plan.ts';
 import { probeEngine, pythonPackageVersion, resolveExecutable } from '../probe.ts';
 import { RunFolders } from '../run-folders.ts';
 import { designRow, filterProblem, readDesigns } from './output.ts';
+import { toBoltzGenRedesign } from './redesign.ts';
 import { type BoltzGenSpec, boltzGenAdmissionProblems, toBoltzGenSpec } from './spec.ts';
 
 /**
@@ -62,7 +63,7 @@ const CHECKPOINT_FILES = {
 };
 
 /** `boltzgen run` arguments of one chunk (relative to the run folder). */
-export function boltzGenArgs(spec: Pick<BoltzGenSpec, 'specs' | 'protocol' | 'inverseFoldAvoid' | 'steps'>, chunkDir: string, designs: number, options: Pick<BoltzGenEngineOptions, 'cacheDir' | 'checkpointDir' | 'devices'>): string[] {
+export function boltzGenArgs(spec: Pick<BoltzGenSpec, 'specs' | 'protocol' | 'inverseFoldAvoid' | 'steps' | 'extraArgs'>, chunkDir: string, designs: number, options: Pick<BoltzGenEngineOptions, 'cacheDir' | 'checkpointDir' | 'devices'>): string[] {
   const ckpt = options.checkpointDir;
   return [
     'run',
@@ -74,6 +75,7 @@ export function boltzGenArgs(spec: Pick<BoltzGenSpec, 'specs' | 'protocol' | 'in
     '--inverse_fold_avoid', spec.inverseFoldAvoid,
     '--steps', ...spec.steps,
     '--reuse',
+    ...(spec.extraArgs ?? []),
     ...(options.cacheDir ? ['--cache', options.cacheDir] : []),
     ...(ckpt
       ? [
@@ -91,7 +93,43 @@ export function boltzGenArgs(spec: Pick<BoltzGenSpec, 'specs' | 'protocol' | 'in
 const ARCHIVE = 'archive.tar.gz';
 const STRUCTURE = 'predicted_structure.cif';
 
+type BoltzGenKind = 'protein_design' | 'protein_sequence_redesign';
+
+/** What a family asks of BoltzGen: which fields it refuses, and its request as specs plus the plan rows are read with. */
+interface BoltzGenJob<K extends BoltzGenKind> {
+  kind: K;
+  admissionProblems(input: JobInput<K>): Record<string, string>;
+  prepare(input: JobInput<K>, files: PipelineRun<K>['inputFiles'], options: BoltzGenEngineOptions): { spec: BoltzGenSpec; plan: DesignPlan } | { problems: Record<string, string> };
+}
+
+const DESIGN: BoltzGenJob<'protein_design'> = {
+  kind: 'protein_design',
+  admissionProblems: boltzGenAdmissionProblems,
+  prepare(input, files, options) {
+    const spec = toBoltzGenSpec(input, files, { nanobodyScaffolds: options.nanobodyScaffolds });
+    const plan = planProteinDesign(input, files);
+    if ('problems' in spec) return spec;
+    return 'errors' in plan ? { problems: plan.errors } : { spec, plan };
+  },
+};
+
+const REDESIGN: BoltzGenJob<'protein_sequence_redesign'> = {
+  kind: 'protein_sequence_redesign',
+  admissionProblems: boltzGenAdmissionProblems,
+  prepare: (input, files) => toBoltzGenRedesign(input, files),
+};
+
+/** Protein design on BoltzGen. */
 export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEngine<'protein_design'> {
+  return createBoltzGenPipelineEngine(options, DESIGN);
+}
+
+/** Sequence redesign on BoltzGen's inverse folding (spec/PIPELINE-ENGINES.md §4.3), for the family's live engine. */
+export function createBoltzGenRedesignEngine(options: BoltzGenEngineOptions): PipelineEngine<'protein_sequence_redesign'> {
+  return createBoltzGenPipelineEngine(options, REDESIGN);
+}
+
+function createBoltzGenPipelineEngine<K extends BoltzGenKind>(options: BoltzGenEngineOptions, job: BoltzGenJob<K>): PipelineEngine<K> {
   const resolved = resolveExecutable(options.executable);
   const packageVersion = options.packageVersion ?? (resolved && pythonPackageVersion(resolved, 'boltzgen')) ?? 'unknown version';
   const version = `boltzgen ${packageVersion}`;
@@ -105,13 +143,13 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
 
   return {
     version,
-    admissionProblems: boltzGenAdmissionProblems,
+    admissionProblems: job.admissionProblems,
     probe: () =>
       probeEngine({
         engine: 'boltzgen',
         setting: 'BOLTZ_BOLTZGEN_EXECUTABLE',
         executable: options.executable,
-        families: ['protein_design'],
+        families: [job.kind],
         version: packageVersion === 'unknown version' ? undefined : packageVersion,
         pythonPackage: 'boltzgen',
         paths: {
@@ -129,12 +167,10 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
     },
   };
 
-  async function runChunks(run: PipelineRun<'protein_design'>, sink: ResultSink<'protein_design'>, signal: AbortSignal): Promise<PipelineOutcome> {
-    const spec = toBoltzGenSpec(run.input, run.inputFiles, { nanobodyScaffolds: options.nanobodyScaffolds });
-    const plan = planProteinDesign(run.input, run.inputFiles);
-    if ('problems' in spec || 'errors' in plan) {
-      return failed({ code: 'validation_error', message: `The request cannot run on BoltzGen: ${JSON.stringify('problems' in spec ? spec.problems : {})}` });
-    }
+  async function runChunks(run: PipelineRun<K>, sink: ResultSink<K>, signal: AbortSignal): Promise<PipelineOutcome> {
+    const prepared = job.prepare(run.input, run.inputFiles, options);
+    if ('problems' in prepared) return failed({ code: 'validation_error', message: `The request cannot run on BoltzGen: ${JSON.stringify(prepared.problems)}` });
+    const { spec, plan } = prepared;
     const folder = await folders.prepare(run.id);
     for (const file of spec.files) await writeFile(join(folder, file.name), file.data);
     for (const s of spec.specs) await writeFile(join(folder, s.name), s.yamlText);
@@ -172,7 +208,7 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
       }
       if (outcome) return failed(outcome);
 
-      const results: Array<ResultDraft<'protein_design'>> = [];
+      const results: Array<ResultDraft<K>> = [];
       for (const design of await readDesigns(join(folder, chunkDir))) {
         if (produced + results.length >= total) break;
         if (filterProblem(design.designedSequence, spec.postFilters[design.option] ?? spec.postFilters[0])) continue;
@@ -184,7 +220,8 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
           { path: `result/${STRUCTURE}`, data: Buffer.from(row.cif) },
         ]), 'application/gzip');
         const structure = await sink.files.put(STRUCTURE, Buffer.from(row.cif), 'chemical/x-cif');
-        results.push({ ...row.row, artifacts: { archive, structure } } as ResultDraft<'protein_design'>);
+        // Redesign rows have the shape of design rows (SDK `sequence-redesign.ts` row metrics).
+        results.push({ ...row.row, artifacts: { archive, structure } } as unknown as ResultDraft<K>);
       }
       state.chunk += 1;
       state.attempted += designs;
@@ -192,7 +229,7 @@ export function createBoltzGenEngine(options: BoltzGenEngineOptions): PipelineEn
       produced += results.length;
       await sink.commit({
         results,
-        progress: { num_proteins_generated: produced, total_proteins_to_generate: total },
+        progress: { num_proteins_generated: produced, total_proteins_to_generate: total } as ProgressDraft<K>,
         checkpoint: state,
         billedUnits: results.length,
       });

@@ -37,6 +37,8 @@ export interface BoltzGenSpec {
   postFilters: SequenceFilters[];
   /** The `--steps` of the protocol, without BoltzGen's own filtering (the API streams every design). */
   steps: string[];
+  /** Flags of this kind of run (sequence redesign: `--only_inverse_fold` …). */
+  extraArgs?: string[];
 }
 
 export type AdmissionProblems = Record<string, string>;
@@ -92,7 +94,7 @@ function designedFilters(plan: DesignPlan): SequenceFilters[] {
  * (spec/PIPELINE-ENGINES.md §4.2 "Reject in live mode"). Input only, so it runs at start before
  * anything is created or fetched.
  */
-export function boltzGenAdmissionProblems(input: JobInput<'protein_design'>): AdmissionProblems {
+export function boltzGenAdmissionProblems(input: object): AdmissionProblems {
   const problems: AdmissionProblems = {};
   for (const { path, value } of fieldsNamed(input, 'modifications')) {
     if (Array.isArray(value) && value.length > 0) problems[path] = `${UNSUPPORTED}: BoltzGen specs have no residue modifications`;
@@ -216,7 +218,7 @@ function specYaml(plan: DesignPlan, option: BinderOption, deployment: BoltzGenDe
 }
 
 /** Letters every designed segment excludes, in BoltzGen's one-letter codes (addendum: nothing else is accepted). */
-function avoidedEverywhere(filters: SequenceFilters[]): string {
+export function avoidedEverywhere(filters: SequenceFilters[]): string {
   return [...AMINO_ACIDS].filter((letter) => filters.length > 0 && filters.every((f) => f.excluded.has(letter))).join('');
 }
 
