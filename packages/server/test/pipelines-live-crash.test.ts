@@ -8,7 +8,7 @@ import Boltz from 'boltz-api';
 import { openStorage } from '@boltz/storage';
 import { type TestDatabaseLocation, createTestDatabaseLocation } from '../../storage/test/test-database.ts';
 import { BOLTZGEN_STAND_IN, allResults, legacyDesignBody, waitForRun } from './pipelines.ts';
-import { type ServerProcess, startServerProcess } from './server-process.ts';
+import { type ServerProcess, runServerCommand, startServerProcess } from './server-process.ts';
 import { isAlive } from '../../engines/test/helpers.ts';
 
 const LIVE_ADMIN_KEY = `sk_bc_admin_live_${'L'.repeat(40)}`;
@@ -83,5 +83,11 @@ describe('a live BoltzGen run across a server crash', () => {
     } finally {
       await storage.close();
     }
+  });
+
+  it('a configured engine executable that does not exist is a clear start-up error', async () => {
+    const result = await runServerCommand([], { ...env, PORT: '0', BOLTZ_BOLTZGEN_EXECUTABLE: join(scratch, 'no-such-boltzgen') });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr + result.stdout, /BOLTZ_BOLTZGEN_EXECUTABLE=.*no-such-boltzgen is not an executable file/);
   });
 });
