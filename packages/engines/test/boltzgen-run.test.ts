@@ -107,13 +107,16 @@ describe('BoltzGen engine: run() with a stand-in boltzgen', () => {
   });
 
   it('a crash mid-chunk reruns the chunk with --reuse: finished designs are not redone, no row is lost or repeated', async () => {
-    control({ crashOnce: 'chunk_1' });
+    const log = join(scratch(), 'invocations.jsonl');
+    control({ crashOnce: 'chunk_1', log });
     const workRoot = scratch();
     const out = sink();
     const run = newRun('prot_des_crash', 6);
     const outcome = await engine(workRoot, 4).run(run, out, new AbortController().signal);
     assert.deepEqual(outcome, { status: 'succeeded' });
     assert.deepEqual(out.batches.map((b) => b.results.length), [4, 2]);
+    const generated = readFileSync(log, 'utf8').trim().split('\n').map((line) => JSON.parse(line)).filter((entry) => entry.output === 'chunk_1');
+    assert.deepEqual(generated.map((entry) => entry.generated), [['spec_0_0'], ['spec_0_1']], 'the rerun made only the design the crash interrupted');
     assert.equal(new Set(results(out.batches).map(sequenceOf)).size, 6);
   });
 
