@@ -60,3 +60,4 @@ export { createContractEngine, describeExecutable, CONTRACT_VERSION, type Contra
 export { createBoltzScreenEngine, smallMoleculeScreenAdapter, type ScreenAdapter, type BoltzScreenEngineOptions, type BoltzPredictOutputs } from './live/boltz-screen/engine.ts';
 export { createBoltzGenRedesignEngine } from './live/boltzgen/engine.ts';
 export { toBoltzGenRedesign } from './live/boltzgen/redesign.ts';
+export { proteinScreenAdapter, proteinScreenAdmissionProblems } from './live/boltz-screen/protein.ts';

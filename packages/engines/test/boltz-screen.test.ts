@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { type JobInput, type PipelineRun, RunInterrupted, createBoltzScreenEngine, smallMoleculeScreenAdapter } from '../src/index.ts';
+import { type JobInput, type PipelineRun, RunInterrupted, createBoltzScreenEngine, proteinScreenAdapter, smallMoleculeScreenAdapter } from '../src/index.ts';
 import { collectingSink } from './helpers.ts';
 
 /**
@@ -83,5 +83,41 @@ describe('Boltz-2 small-molecule library screen: run() with a stand-in boltz', (
     assert.equal(ids.length, 6);
     assert.equal(new Set(ids).size, 6);
     assert.deepEqual(second.batches.at(-1)!.progress, { num_molecules_screened: 6, num_molecules_failed: 1, total_molecules_to_screen: 7 });
+  });
+
+  it('protein candidates: colliding chain ids renamed, epitope as a pocket, ipTM, interface PAE and secondary structure from the outputs', async () => {
+    const workRoot = scratch();
+    const out = collectingSink<'protein_library_screen'>();
+    const run: PipelineRun<'protein_library_screen'> = {
+      id: 'prot_scr_a',
+      kind: 'protein_library_screen',
+      livemode: true,
+      input: {
+        target: { type: 'no_template', entities: [{ type: 'protein', chain_ids: ['A'], value: 'MKTAYIAKQRQISFVKSHFSRQ' }], epitope_residues: { A: [2, 3] } },
+        proteins: [{ id: 'p1', entities: [{ type: 'protein', chain_ids: ['A'], value: 'GSHMEELLKK' }] }, { entities: [{ type: 'protein', chain_ids: ['C'], value: 'ACDEFGHIKL' }] }],
+      } as unknown as JobInput<'protein_library_screen'>,
+      inputFiles: new Map(),
+      workDir: scratch(),
+      resultCount: 0,
+      checkpoint: null,
+      progress: null,
+    };
+    const screen = createBoltzScreenEngine(proteinScreenAdapter, { executable: BOLTZ, workRoot, targetMsa: 'empty', batchSize: 4, pollMs: 50 });
+    assert.deepEqual(Object.keys(screen.admissionProblems!({ target: { type: 'structure_template' }, proteins: [] } as never)), ['target.type']);
+    const outcome = await screen.run(run, out, new AbortController().signal);
+    assert.deepEqual(outcome, { status: 'succeeded' });
+    const rows = out.batches.flatMap((b) => b.results) as any[];
+    assert.equal(rows.length, 2);
+    const first = rows.find((row) => row.external_id === 'p1');
+    assert.deepEqual(first.entities, [{ type: 'protein', chain_ids: ['A'], value: 'MKTAYIAKQRQISFVKSHFSRQ' }, { type: 'protein', chain_ids: ['B'], value: 'GSHMEELLKK' }]);
+    for (const row of rows) {
+      const m = row.metrics;
+      assert.ok(m.iptm > 0.5 && m.iptm < 1);
+      assert.equal(m.binding_confidence, m.iptm);
+      assert.ok(m.min_interaction_pae >= 3 && m.min_interaction_pae < 23, JSON.stringify(m));
+      assert.equal(m.helix_fraction, 1, 'the stand-in writes helices');
+      assert.equal(m.sheet_fraction + m.loop_fraction, 0);
+    }
+    assert.deepEqual(out.batches.at(-1)!.progress, { num_proteins_screened: 2, num_proteins_failed: 0, total_proteins_to_screen: 2 });
   });
 });

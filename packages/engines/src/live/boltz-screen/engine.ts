@@ -20,8 +20,8 @@ import { RunFolders } from '../run-folders.ts';
  * persistent folder; a resumed run reruns its batch without `--override`, so Boltz skips the
  * candidates already predicted, and the checkpoint names the ones already committed.
  *
- * Generic over the candidate kind through a `ScreenAdapter`; `smallMoleculeScreenAdapter` is the
- * small-molecule one (Boltz-2 affinity, §5).
+ * Generic over the candidate kind through a `ScreenAdapter`: `smallMoleculeScreenAdapter` (below;
+ * Boltz-2 affinity, §5) and `proteinScreenAdapter` (./protein.ts).
  */
 type ScreenKind = 'small_molecule_library_screen' | 'protein_library_screen';
 type Yaml = Record<string, unknown>;
@@ -30,12 +30,16 @@ export interface BoltzPredictOutputs {
   confidence: Record<string, number>;
   affinity?: { affinity_pred_value: number; affinity_probability_binary: number };
   cif: string;
+  /** `pae_<id>_model_0.npz`. */
+  pae: Buffer;
 }
 
 export interface ScreenAdapter<K extends ScreenKind> {
   kind: K;
-  /** The `sequences` entries of each candidate (chain ids distinct from the target's). */
-  candidates(input: JobInput<K>): Array<{ sequences: Yaml[]; affinityBinder?: string }>;
+  /** Fields Boltz cannot honour, by input path (→ 422 at start). */
+  admissionProblems?(input: object): Record<string, string>;
+  /** Each candidate's `sequences` entries (chain ids distinct from the target's), the chain constraints bind, and whether it gets an affinity pass. */
+  candidates(input: JobInput<K>): Array<{ sequences: Yaml[]; binder: string; affinity: boolean }>;
   /** The target's protein chains as `boltz predict` sequences (no `msa` yet) and constraints for candidate `binder`. */
   target(input: JobInput<K>): { sequences: Yaml[]; constraints(binder: string): Yaml[] };
   row(input: JobInput<K>, index: number, outputs: BoltzPredictOutputs): Omit<ResultDraft<K>, 'artifacts'>;
@@ -87,9 +91,12 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
     const read = (name: string) => readFile(join(dir, id, name), 'utf8').catch(() => undefined);
     const [confidence, affinity, cif] = await Promise.all([read(`confidence_${id}_model_0.json`), needsAffinity ? read(`affinity_${id}.json`) : undefined, read(`${id}_model_0.cif`)]);
     if (confidence === undefined || cif === undefined || (needsAffinity && affinity === undefined)) return undefined;
+    // Boltz-2 always writes the PAE; a record is complete when it is there too.
+    const pae = await readFile(join(dir, id, `pae_${id}_model_0.npz`)).catch(() => undefined);
+    if (pae === undefined) return undefined;
     // Python writes NaN literals: read them as null.
     const json = (text: string) => JSON.parse(text.replace(/\bNaN\b/g, 'null'));
-    return { confidence: json(confidence), ...(affinity ? { affinity: json(affinity) } : {}), cif };
+    return { confidence: json(confidence), ...(affinity ? { affinity: json(affinity) } : {}), cif, pae };
   }
 
   /** The target's MSA, computed once per run (spec/PIPELINE-ENGINES.md §4.4); paths by target sequence index. */
@@ -128,16 +135,16 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
       const dir = predictions(folder, batch);
       for (const index of indices) {
         const candidate = candidates[index];
-        const binder = candidate.affinityBinder;
+        const { binder } = candidate;
         const record = {
           version: 1,
           sequences: [...target.sequences.map((sequence, k) => withMsa(sequence, msas[k])), ...candidate.sequences],
-          ...(binder && target.constraints(binder).length ? { constraints: target.constraints(binder) } : {}),
-          ...(binder ? { properties: [{ affinity: { binder } }] } : {}),
+          ...(target.constraints(binder).length ? { constraints: target.constraints(binder) } : {}),
+          ...(candidate.affinity ? { properties: [{ affinity: { binder } }] } : {}),
         };
         await writeFile(join(inputs, `c${index}.yaml`), toYaml(record));
         // Boltz skips existing prediction folders: one a stopped process left incomplete is predicted again (§4.4).
-        if (!committed.has(index) && !(await outputsOf(dir, `c${index}`, Boolean(binder)))) await rm(join(dir, `c${index}`), { recursive: true, force: true });
+        if (!committed.has(index) && !(await outputsOf(dir, `c${index}`, candidate.affinity))) await rm(join(dir, `c${index}`), { recursive: true, force: true });
       }
 
       const commitReady = async (final: boolean) => {
@@ -146,12 +153,19 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
         let newlyFailed = 0;
         for (const index of indices) {
           if (committed.has(index)) continue;
-          const outputs = await outputsOf(dir, `c${index}`, Boolean(candidates[index].affinityBinder));
-          if (!outputs) {
+          // Boltz writes its files in place: while it runs, one may be half written (read again at the next poll).
+          let row: Omit<ResultDraft<K>, 'artifacts'> | undefined;
+          let outputs: BoltzPredictOutputs | undefined;
+          try {
+            outputs = await outputsOf(dir, `c${index}`, candidates[index].affinity);
+            row = outputs && adapter.row(run.input, index, outputs);
+          } catch {
+            if (!final) continue;
+          }
+          if (!outputs || !row) {
             if (final) newlyFailed++;
             continue;
           }
-          const row = adapter.row(run.input, index, outputs);
           const metricsJson = Buffer.from(JSON.stringify((row as { metrics: unknown }).metrics, null, 2) + '\n');
           const archive = await sink.files.put('archive.tar.gz', tarGz([{ path: 'result/metrics.json', data: metricsJson }, { path: 'result/predicted_structure.cif', data: Buffer.from(outputs.cif) }]), 'application/gzip');
           const structure = await sink.files.put('predicted_structure.cif', Buffer.from(outputs.cif), 'chemical/x-cif');
@@ -178,6 +192,7 @@ export function createBoltzScreenEngine<K extends ScreenKind>(adapter: ScreenAda
 
   return {
     version,
+    ...(adapter.admissionProblems ? { admissionProblems: adapter.admissionProblems } : {}),
     probe: () => probeEngine({ engine: 'boltz', setting: 'BOLTZ_ENGINE_EXECUTABLE', executable: options.executable, families: [adapter.kind], version: options.packageVersion, pythonPackage: 'boltz', paths: { 'the weights cache': options.cacheDir } }),
     endOrphanedProcesses: () => folders.endOrphanedEngines(),
     async run(run, sink, signal) {
@@ -207,7 +222,7 @@ const round4 = (value: number) => Math.round(value * 10_000) / 10_000;
 /** Small-molecule screens: the molecule is ligand `L` with Boltz-2 affinity; metrics per spec/ENGINE.md §6. */
 export const smallMoleculeScreenAdapter: ScreenAdapter<'small_molecule_library_screen'> = {
   kind: 'small_molecule_library_screen',
-  candidates: (input: MoleculeInput) => input.molecules.map((molecule) => ({ sequences: [{ ligand: { id: 'L', smiles: molecule.smiles } }], affinityBinder: 'L' })),
+  candidates: (input: MoleculeInput) => input.molecules.map((molecule) => ({ sequences: [{ ligand: { id: 'L', smiles: molecule.smiles } }], binder: 'L', affinity: true })),
   target: (input: MoleculeInput) => proteinTarget(input.target as never),
   row(input: MoleculeInput, index, { confidence, affinity }) {
     const molecule = input.molecules[index];
