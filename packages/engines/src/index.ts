@@ -64,3 +64,13 @@ export {
   type SmallMoleculeEngineOptions,
 } from './synthetic/pipelines/small-molecule.ts';
 export { ligandChainId, MAX_SCORED_HEAVY_ATOMS, type MoleculeTarget } from './synthetic/pipelines/molecule-scores.ts';
+export { createBoltzGenEngine, boltzGenArgs, type BoltzGenEngineOptions } from './live/boltzgen/engine.ts';
+export { toBoltzGenSpec, boltzGenAdmissionProblems, rangesOf, type BoltzGenSpec, type BoltzGenProtocol } from './live/boltzgen/spec.ts';
+export { parseCsv } from './live/boltzgen/output.ts';
+export { RunFolders, processIsAlive } from './live/run-folders.ts';
+export { probeEngine, pythonPackageVersion, resolveExecutable, type EngineProbe, type ProbeTarget } from './live/probe.ts';
+export { createContractEngine, describeExecutable, CONTRACT_VERSION, type ContractEngineOptions, type ContractDescription } from './live/contract/engine.ts';
+export { createBoltzScreenEngine, smallMoleculeScreenAdapter, type ScreenAdapter, type BoltzScreenEngineOptions, type BoltzPredictOutputs } from './live/boltz-screen/engine.ts';
+export { createBoltzGenRedesignEngine } from './live/boltzgen/engine.ts';
+export { toBoltzGenRedesign } from './live/boltzgen/redesign.ts';
+export { proteinScreenAdapter, proteinScreenAdmissionProblems } from './live/boltz-screen/protein.ts';

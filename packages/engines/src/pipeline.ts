@@ -1,5 +1,6 @@
 import type { InputFile, JobError, ResultFiles } from './engine.ts';
 import type { JobInput, PipelineKind, PipelineProgress, ProgressDraft, ResultDraft } from './job-types.ts';
+import type { EngineProbe } from './live/probe.ts';
 
 /**
  * The contract between the job runner and the engines of the pipeline families (spec/API.md §10):
@@ -52,6 +53,16 @@ export type PipelineOutcome = { status: 'succeeded' } | { status: 'failed'; erro
 export interface PipelineEngine<K extends PipelineKind> {
   /** Engine version, kept on the job for metrics and support (the API shows the pipeline version). */
   readonly version: string;
+  /**
+   * Fields of a schema-valid input this engine cannot honour, keyed by input path (→ 422 at
+   * start, nothing created or billed; spec/PIPELINE-ENGINES.md §4.1). Input only: it runs
+   * before the request's files are fetched.
+   */
+  admissionProblems?(input: JobInput<K>): Record<string, string>;
+  /** Live engines: is the executable there, which version, are its weights reachable (start-up and `/readyz`). */
+  probe?(): EngineProbe;
+  /** Live engines, at start-up: end engine processes that a server killed mid-run left running; returns how many. */
+  endOrphanedProcesses?(): Promise<number>;
   /** Must return promptly once `signal` aborts (stop, lease lost, shutdown). */
   run(run: PipelineRun<K>, sink: ResultSink<K>, signal: AbortSignal): Promise<PipelineOutcome>;
   /** Re-creates, byte for byte, a file the engine deferred (`ResultFiles.defer`); required of engines that defer. */

@@ -145,7 +145,7 @@ export function readMmcifChains(text: string): CifChain[] {
 }
 
 /** One-letter codes of the standard amino acids (and common modified ones by their parent). */
-const ONE_LETTER: Record<string, string> = {
+export const ONE_LETTER: Record<string, string> = {
   ALA: 'A', ARG: 'R', ASN: 'N', ASP: 'D', CYS: 'C', GLN: 'Q', GLU: 'E', GLY: 'G', HIS: 'H', ILE: 'I',
   LEU: 'L', LYS: 'K', MET: 'M', PHE: 'F', PRO: 'P', SER: 'S', THR: 'T', TRP: 'W', TYR: 'Y', VAL: 'V',
   MSE: 'M', SEP: 'S', TPO: 'T', PTR: 'Y', HYP: 'P', MLY: 'K', CSO: 'C',

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { type MemoryResultFiles, type PipelineKind, type ResultBatch, type ResultSink, RunInterrupted, createMemoryResultFiles } from '../src/index.ts';
 
 /** Test-side readers for what engines produce: tar.gz archives, npz arrays, mmCIF atom sites. */
 export function readTarGz(archive: Buffer): Map<string, Buffer> {
@@ -118,4 +120,33 @@ export function spearman(x: number[], y: number[]): number {
     dy += (ry[i] - mean) ** 2;
   }
   return num / Math.sqrt(dx * dy);
+}
+
+/** Whether a process is running (a killed one may linger as a zombie until reaped: not running). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+export type CollectingSink<K extends PipelineKind> = ResultSink<K> & { batches: Array<ResultBatch<K>>; files: MemoryResultFiles };
+
+/** A sink like the runner's: keeps committed batches; after `stopAfter` batches it refuses like a stopped run. */
+export function collectingSink<K extends PipelineKind>(stopAfter = Infinity): CollectingSink<K> {
+  const batches: Array<ResultBatch<K>> = [];
+  return {
+    batches,
+    files: createMemoryResultFiles(),
+    async commit(batch) {
+      if (batches.length >= stopAfter) throw new RunInterrupted('stopped');
+      batches.push(batch);
+    },
+  };
 }

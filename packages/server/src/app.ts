@@ -110,7 +110,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     lastUsed: services.lastUsed,
   });
   await installOpenApi(app);
-  installHealthRoutes(app, storage, readiness);
+  installHealthRoutes(app, storage, readiness, () => jobServices.engines.probes());
   metrics.install(app);
   installAdminAudit(app, storage);
   for (const route of ROUTES) route(app);

@@ -4,6 +4,9 @@ import type { TestServer } from './harness.ts';
 
 export { legacyDesignBody, twoChainCif } from '../src/families/protein-design/examples.ts';
 
+/** The stand-in `boltzgen` of the engine tests (scenarios: its header comment). */
+export const BOLTZGEN_STAND_IN = new URL('../../engines/test/fixtures/stand-ins/boltzgen.mjs', import.meta.url).pathname;
+
 /**
  * Shared pieces of the pipeline conformance tests: the run resource's fields (the SDK's
  * `…RetrieveResponse` types), small valid start bodies, and polling helpers.

@@ -82,7 +82,7 @@ describe('boltz-server: first start, second start, and a running server', () => 
     assert.deepEqual(health.body, { status: 'ok' });
     const ready = await rawRequest(server, 'GET', '/readyz');
     assert.equal(ready.status, 200);
-    assert.deepEqual(ready.body, { status: 'ready' });
+    assert.deepEqual(ready.body, { status: 'ready', engines: [] }, 'no live engine configured');
   });
 
   it('puts an x-request-id on every response and keeps a sane one sent by the caller', async () => {

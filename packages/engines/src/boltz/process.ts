@@ -15,13 +15,18 @@ export interface RunOptions {
   logPath?: string;
   /** Time between SIGTERM and SIGKILL. */
   graceMs?: number;
+  /** Environment of the process (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Called with the process group id once started (pipeline engines record it to clean up after a crash). */
+  onStart?: (processGroup: number) => void;
 }
 
 const TAIL_BYTES = 64 * 1024;
 
 export function runProcess(executable: string, args: string[], options: RunOptions): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(executable, args, { cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(executable, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) options.onStart?.(child.pid);
     const log = options.logPath ? createWriteStream(options.logPath) : undefined;
     let tail = '';
     let timedOut = false;

@@ -273,7 +273,7 @@ function flags(job: StructureJob, deployment: BoltzDeployment, affinity: boolean
  * `NO`, `off`, `1e3` or `12:30` would turn into booleans and numbers (§5 pitfalls). Short lists
  * (ids, atom references, contacts) are written in flow style so the file reads like the docs.
  */
-function toYaml(value: unknown): string {
+export function toYaml(value: unknown): string {
   const doc = new Document(value);
   visit(doc, {
     Seq(_, node) {

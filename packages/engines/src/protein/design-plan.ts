@@ -37,6 +37,22 @@ export interface PlannedChain {
   avoid?: number[];
   /** A fixed entity as the request gave it (for glycans: residues and bonds), echoed in results. */
   source?: Record<string, unknown>;
+  /** A chain taken from an uploaded structure: engines that design on structures (BoltzGen) use the file itself. */
+  template?: TemplateOrigin;
+}
+
+/** A design motif of a template chain, in indices of the kept (cropped) residues. */
+export type TemplateMotif = { type: 'replacement'; start: number; end: number; min: number; max: number } | { type: 'insertion'; after: number; min: number; max: number };
+
+export interface TemplateOrigin {
+  /** Input path of the structure file (`templates[0]`, `target.structure`). */
+  path: string;
+  chainId: string;
+  /** `label_seq_id` of each kept residue, in order (1-based; spec/PIPELINE-ENGINES.md §2). */
+  labelSeqs: number[];
+  motifs: TemplateMotif[];
+  /** Kept-residue indices whose structure may move (legacy `flexible_residues`). */
+  flexible: number[];
 }
 
 export interface BinderOption {
@@ -86,6 +102,17 @@ export function matchesMotif(sequence: string, start: number, motif: string): bo
 
 export function isDesigned(chain: PlannedChain): boolean {
   return chain.segments.some((segment) => segment.kind === 'designed');
+}
+
+type Entity = JobInput<'structure_and_binding'>['entities'][number];
+
+/** A planned chain as a result row's entity: fixed entities as the request gave them, designed ones with `sequence`. */
+export function plannedEntity(chain: PlannedChain, sequence?: string): Entity {
+  if (chain.source && !isDesigned(chain)) return { ...chain.source, chain_ids: [chain.id] } as Entity;
+  if (chain.type === 'protein' || chain.type === 'rna' || chain.type === 'dna') {
+    return { type: chain.type, chain_ids: [chain.id], value: sequence ?? chain.segments.map((s) => (s.kind === 'fixed' ? s.sequence : '')).join(''), ...(chain.cyclic ? { cyclic: true } : {}) } as Entity;
+  }
+  return { type: chain.type, chain_ids: [chain.id], value: chain.value ?? '' } as Entity;
 }
 
 /** Filters from a list of `global_design_filters` / motif `filters` items, on top of `base`. */
@@ -186,6 +213,17 @@ function croppedSequence(chain: CifChain, crop: 'all' | number[], path: string, 
     return undefined;
   }
   return bad ? undefined : crop.map((index) => sequence[index]).join('');
+}
+
+/** Where the kept residues of a template chain are in the file, and the chain's motifs in typed form. */
+function templateOrigin(path: string, chain: CifChain, crop: 'all' | number[], motifsOf: Untyped[] | undefined, flexible: number[] | undefined): TemplateOrigin {
+  const polymer = chain.residues.filter((residue) => residue.polymer);
+  const labelSeqs = polymer.map((residue, index) => residue.labelSeq ?? index + 1);
+  const motifsTyped = (motifsOf ?? []).map((motif): TemplateMotif => {
+    const { min, max } = motif.design_length_range;
+    return motif.type === 'replacement' ? { type: 'replacement', start: motif.start_index, end: motif.end_index, min, max } : { type: 'insertion', after: motif.after_residue_index, min, max };
+  });
+  return { path, chainId: chain.id, labelSeqs: crop === 'all' ? labelSeqs : crop.map((index) => labelSeqs[index]), motifs: motifsTyped, flexible: flexible ?? [] };
 }
 
 /** Residue indices (of the crop) that must name kept residues. */
@@ -305,9 +343,11 @@ function fromTemplate(entity: Untyped, filters: SequenceFilters, path: string, c
       segments: [{ kind: 'fixed', sequence }],
       epitope: checkSubset(entity.epitope_residues, sequence.length, `${path}.epitope_residues`, context.errors),
       avoid: checkSubset(entity.non_binding_residues, sequence.length, `${path}.non_binding_residues`, context.errors),
+      template: templateOrigin(templatePath, chain, entity.crop_residues, undefined, undefined),
     };
   }
-  return { id: chain.id, type: 'protein', segments: templateSegments(sequence, entity.design_motifs, filters, path, context.errors) };
+  const segments = templateSegments(sequence, entity.design_motifs, filters, path, context.errors);
+  return { id: chain.id, type: 'protein', segments, template: templateOrigin(templatePath, chain, entity.crop_residues, entity.design_motifs, undefined) };
 }
 
 /** A legacy `structure_template`: `chain_selection` over one uploaded structure. */
@@ -333,12 +373,14 @@ function selectedChains(spec: Untyped, structurePath: string, filters: SequenceF
     if (role === 'target') {
       const epitope = checkSubset(selection.epitope_residues, sequence.length, `${at}.epitope_residues`, context.errors);
       const avoid = checkSubset(selection.non_binding_residues, sequence.length, `${at}.non_binding_residues`, context.errors);
-      checkSubset(selection.flexible_residues, sequence.length, `${at}.flexible_residues`, context.errors);
+      const flexible = checkSubset(selection.flexible_residues, sequence.length, `${at}.flexible_residues`, context.errors);
       const overlap = (epitope ?? []).find((index) => avoid?.includes(index));
       if (overlap !== undefined) context.errors[`${at}.non_binding_residues`] = `must not overlap epitope_residues (both name residue ${overlap})`;
-      planned.push({ id: chainId, type: 'protein', segments: [{ kind: 'fixed', sequence }], epitope, avoid });
+      const template = templateOrigin(structurePath, chain, selection.crop_residues, undefined, flexible);
+      planned.push({ id: chainId, type: 'protein', segments: [{ kind: 'fixed', sequence }], epitope, avoid, template });
     } else {
-      planned.push({ id: chainId, type: 'protein', segments: templateSegments(sequence, selection.design_motifs, filters, at, context.errors) });
+      const segments = templateSegments(sequence, selection.design_motifs, filters, at, context.errors);
+      planned.push({ id: chainId, type: 'protein', segments, template: templateOrigin(structurePath, chain, selection.crop_residues, selection.design_motifs, undefined) });
     }
   }
   if (Object.keys(spec.chain_selection).length === 0) context.errors[`${path}.chain_selection`] = 'must select at least one chain';

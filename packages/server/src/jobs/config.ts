@@ -18,6 +18,31 @@ export interface BoltzEngineConfig {
   logDir?: string;
 }
 
+/** Protein design on BoltzGen (spec/PIPELINE-ENGINES.md §1, §4.2; README "Live engines"). */
+export interface BoltzGenEngineConfig {
+  executable: string;
+  /** Persistent per-run folders: a resumed or taken-over run reruns its chunk here with `--reuse`. */
+  workDir: string;
+  cacheDir?: string;
+  checkpointDir?: string;
+  nanobodyScaffolds?: string[];
+  chunkDesigns: number;
+  chunkTimeoutMs: number;
+  devices?: number;
+  logDir?: string;
+}
+
+/** An operator executable following docs/engine-contract.md, for a family without an open-source engine. */
+export interface ContractEngineConfig {
+  executable: string;
+  /** Persistent per-run folders (resume reruns the executable in the same folder). */
+  workDir: string;
+}
+
+/** Families an operator can plug an executable into (spec/PIPELINE-ENGINES.md §4.7): BOLTZ_PIPELINE_ENGINE_<FAMILY>. */
+export const CONTRACT_FAMILIES = ['small_molecule_design', 'small_molecule_explore'] as const;
+export type ContractFamily = (typeof CONTRACT_FAMILIES)[number];
+
 /** Settings of the job runners, files and retention (README "Configuration"). */
 export interface JobsConfig {
   /** BOLTZ_RUNNERS=0: this process serves HTTP only; `boltz-server worker` runs the jobs. */
@@ -29,6 +54,10 @@ export interface JobsConfig {
   retentionSweepMs: number;
   /** Undefined: no live engine, live starts answer 501 (DESIGN.md). */
   boltzEngine?: BoltzEngineConfig;
+  /** Undefined: protein design has no live engine (live starts → 501). */
+  boltzGenEngine?: BoltzGenEngineConfig;
+  /** Operator executables by family; a family without one answers live starts with 501. */
+  contractEngines: Partial<Record<ContractFamily, ContractEngineConfig>>;
   files: {
     urlSigningSecret?: string;
     urlLifetimeSeconds: number;
@@ -74,6 +103,34 @@ function boltzEngine(env: NodeJS.ProcessEnv): BoltzEngineConfig | undefined {
   };
 }
 
+function boltzGenEngine(env: NodeJS.ProcessEnv): BoltzGenEngineConfig | undefined {
+  const executable = env.BOLTZ_BOLTZGEN_EXECUTABLE;
+  if (!executable) return undefined;
+  const scaffolds = env.BOLTZ_BOLTZGEN_NANOBODY_SCAFFOLDS;
+  return {
+    executable,
+    workDir: env.BOLTZ_BOLTZGEN_WORK_DIR || `${env.HOME ?? '.'}/.boltz-server/boltzgen-runs`,
+    cacheDir: env.BOLTZ_BOLTZGEN_CACHE || undefined,
+    checkpointDir: env.BOLTZ_BOLTZGEN_CHECKPOINT_DIR || undefined,
+    // A list of BoltzGen scaffold YAMLs, separated like PATH.
+    nanobodyScaffolds: scaffolds ? scaffolds.split(':').filter(Boolean) : undefined,
+    chunkDesigns: integer(env, 'BOLTZ_BOLTZGEN_CHUNK_DESIGNS', 10, 1, 10_000),
+    chunkTimeoutMs: integer(env, 'BOLTZ_BOLTZGEN_CHUNK_TIMEOUT_SECONDS', 6 * 3600, 1, 7 * 86_400) * 1000,
+    devices: env.BOLTZ_BOLTZGEN_DEVICES ? integer(env, 'BOLTZ_BOLTZGEN_DEVICES', 1, 1, 64) : undefined,
+    logDir: env.BOLTZ_ENGINE_LOG_DIR || undefined,
+  };
+}
+
+function contractEngines(env: NodeJS.ProcessEnv): Partial<Record<ContractFamily, ContractEngineConfig>> {
+  const workRoot = env.BOLTZ_PIPELINE_ENGINE_WORK_DIR || `${env.HOME ?? '.'}/.boltz-server/pipeline-runs`;
+  const engines: Partial<Record<ContractFamily, ContractEngineConfig>> = {};
+  for (const family of CONTRACT_FAMILIES) {
+    const executable = env[`BOLTZ_PIPELINE_ENGINE_${family.toUpperCase()}`];
+    if (executable) engines[family] = { executable, workDir: `${workRoot}/${family}` };
+  }
+  return engines;
+}
+
 export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
   return {
     runInProcess: flag(env, 'BOLTZ_RUNNERS', true),
@@ -83,6 +140,8 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     testTiming: testTiming(env.BOLTZ_TEST_TIMING),
     retentionSweepMs: integer(env, 'BOLTZ_RETENTION_SWEEP_MS', 60_000, 50, 86_400_000),
     boltzEngine: boltzEngine(env),
+    boltzGenEngine: boltzGenEngine(env),
+    contractEngines: contractEngines(env),
     files: {
       urlSigningSecret: env.BOLTZ_URL_SIGNING_SECRET || undefined,
       urlLifetimeSeconds: integer(env, 'BOLTZ_FILE_URL_TTL_SECONDS', 3600, 1, 7 * 86_400),

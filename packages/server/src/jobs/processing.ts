@@ -62,6 +62,10 @@ export class JobProcessing implements JobQueue {
   }
 
   start(): void {
+    for (const probe of this.deps.engines.probes()) {
+      if (probe.ok) this.deps.log.info({ engine: probe.engine, version: probe.version, families: probe.families }, 'live engine ready');
+      else this.deps.log.warn({ engine: probe.engine, families: probe.families, problems: probe.problems }, 'live engine has problems');
+    }
     this.runner?.start();
     this.sweeper.start();
     void this.cleanUpAfterCrashes();
@@ -73,9 +77,10 @@ export class JobProcessing implements JobQueue {
    */
   private async cleanUpAfterCrashes(): Promise<void> {
     try {
+      const engineProcesses = await this.deps.engines.endOrphanedProcesses();
       const scratch = await removeOrphanedScratchFolders();
       const writes = await this.deps.blobs.removeIncompleteWrites(new Date(this.deps.now().getTime() - INCOMPLETE_WRITE_AGE_MS));
-      if (scratch + writes > 0) this.deps.log.info({ scratchFolders: scratch, incompleteWrites: writes }, 'removed what crashed runs left behind');
+      if (scratch + writes + engineProcesses > 0) this.deps.log.info({ scratchFolders: scratch, incompleteWrites: writes, engineProcesses }, 'removed what crashed runs left behind');
     } catch (error) {
       this.deps.log.warn({ err: error }, 'cleaning up after crashed runs failed');
     }

@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processIsAlive } from '@boltz/engines';
 
 /**
  * Scratch folders of job runs, named after the process that made them
@@ -11,16 +12,6 @@ const PREFIX = 'boltz-run-';
 
 export function makeScratchFolder(jobId: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `${PREFIX}${process.pid}-${jobId}-`));
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes the scratch folders of processes that are gone (killed mid-run); returns how many. */

@@ -88,6 +88,11 @@ export async function startJob(services: Services, family: Family, principal: Pr
   }
   const missing = principal.mode === 'live' ? family.liveInputProblems?.(input as never, services.config.jobs) : undefined;
   if (missing && Object.keys(missing).length > 0) throw validationError('This server cannot run the request as given: see details', missing);
+  if (family.type === 'pipeline') {
+    // Before any file is fetched or anything created (spec/PIPELINE-ENGINES.md §4.1).
+    const problems = engines.admissionProblems(principal.mode, family, input as never);
+    if (Object.keys(problems).length > 0) throw validationError('The request asks for something the live engine of this deployment cannot do', problems);
+  }
   const { quote, received } = await checkAndQuote(services, family, input);
   const stored = [...received, ...candidateListFile(family, input as Record<string, unknown>)];
 

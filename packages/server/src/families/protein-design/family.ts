@@ -1,4 +1,4 @@
-import { type DesignPlan, type InputFile, type JobInput, createSyntheticProteinDesignEngine, planProteinDesign } from '@boltz/engines';
+import { type DesignPlan, type InputFile, type JobInput, chainLengthRange, createBoltzGenEngine, createSyntheticProteinDesignEngine, planProteinDesign } from '@boltz/engines';
 import type { Chemistry } from '@boltz/chemistry';
 import { quote } from '../../billing/prices.ts';
 import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
@@ -69,7 +69,19 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticProteinDesignEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
-    live: () => undefined,
+    live: ({ boltzGenEngine: config }) =>
+      config &&
+      createBoltzGenEngine({
+        executable: config.executable,
+        workRoot: config.workDir,
+        cacheDir: config.cacheDir,
+        checkpointDir: config.checkpointDir,
+        nanobodyScaffolds: config.nanobodyScaffolds,
+        chunkDesigns: config.chunkDesigns,
+        chunkTimeoutMs: config.chunkTimeoutMs,
+        devices: config.devices,
+        logDir: config.logDir,
+      }),
   },
   extraRoutes: [listCuratedSpecifications],
 };
