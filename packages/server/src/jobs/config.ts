@@ -58,6 +58,8 @@ export interface JobsConfig {
   boltzGenEngine?: BoltzGenEngineConfig;
   /** Operator executables by family; a family without one answers live starts with 501. */
   contractEngines: Partial<Record<ContractFamily, ContractEngineConfig>>;
+  /** BOLTZ_PIPELINE_ENGINE_WORK_DIR: persistent run folders of the live pipeline engines, one folder per family. */
+  pipelineWorkDir: string;
   files: {
     urlSigningSecret?: string;
     urlLifetimeSeconds: number;
@@ -121,8 +123,12 @@ function boltzGenEngine(env: NodeJS.ProcessEnv): BoltzGenEngineConfig | undefine
   };
 }
 
+function pipelineWorkDir(env: NodeJS.ProcessEnv): string {
+  return env.BOLTZ_PIPELINE_ENGINE_WORK_DIR || `${env.HOME ?? '.'}/.boltz-server/pipeline-runs`;
+}
+
 function contractEngines(env: NodeJS.ProcessEnv): Partial<Record<ContractFamily, ContractEngineConfig>> {
-  const workRoot = env.BOLTZ_PIPELINE_ENGINE_WORK_DIR || `${env.HOME ?? '.'}/.boltz-server/pipeline-runs`;
+  const workRoot = pipelineWorkDir(env);
   const engines: Partial<Record<ContractFamily, ContractEngineConfig>> = {};
   for (const family of CONTRACT_FAMILIES) {
     const executable = env[`BOLTZ_PIPELINE_ENGINE_${family.toUpperCase()}`];
@@ -142,6 +148,7 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
     boltzEngine: boltzEngine(env),
     boltzGenEngine: boltzGenEngine(env),
     contractEngines: contractEngines(env),
+    pipelineWorkDir: pipelineWorkDir(env),
     files: {
       urlSigningSecret: env.BOLTZ_URL_SIGNING_SECRET || undefined,
       urlLifetimeSeconds: integer(env, 'BOLTZ_FILE_URL_TTL_SECONDS', 3600, 1, 7 * 86_400),

@@ -9,6 +9,7 @@ import { plannedTokens } from '../common/planned-tokens.ts';
 import listCuratedSpecifications from './curated-specifications.ts';
 import { legacyDesignBody } from './examples.ts';
 import { ProteinDesignStartBody } from './start-body.ts';
+import { boltzGenOptions } from '../common/live-engines.ts';
 
 type Input = JobInput<'protein_design'>;
 type Untyped = Record<string, any>;
@@ -69,19 +70,7 @@ export const PROTEIN_DESIGN: PipelineFamily<'protein_design'> = {
   testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticProteinDesignEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
-    live: ({ boltzGenEngine: config }) =>
-      config &&
-      createBoltzGenEngine({
-        executable: config.executable,
-        workRoot: config.workDir,
-        cacheDir: config.cacheDir,
-        checkpointDir: config.checkpointDir,
-        nanobodyScaffolds: config.nanobodyScaffolds,
-        chunkDesigns: config.chunkDesigns,
-        chunkTimeoutMs: config.chunkTimeoutMs,
-        devices: config.devices,
-        logDir: config.logDir,
-      }),
+    live: ({ boltzGenEngine }) => boltzGenEngine && createBoltzGenEngine(boltzGenOptions(boltzGenEngine)),
   },
   extraRoutes: [listCuratedSpecifications],
 };

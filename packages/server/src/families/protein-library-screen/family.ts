@@ -7,6 +7,8 @@ import { SYNTHETIC_PIPELINE_PENDING_MS, SYNTHETIC_PIPELINE_TIMING } from '../com
 import { checkLibraryScreen, largestComplexTokens } from './check-input.ts';
 import { libraryScreenBody } from './examples.ts';
 import { ProteinLibraryScreenStartBody } from './start-body.ts';
+import { proteinScreenAdapter } from '@boltz/engines';
+import { boltzScreenEngine } from '../common/live-engines.ts';
 
 type Input = JobInput<'protein_library_screen'>;
 
@@ -46,6 +48,6 @@ export const PROTEIN_LIBRARY_SCREEN: PipelineFamily<'protein_library_screen'> = 
   testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticProteinLibraryScreenEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
-    live: () => undefined,
+    live: (config) => boltzScreenEngine(proteinScreenAdapter, config),
   },
 };

@@ -8,6 +8,8 @@ import { pipelineInputOf, planErrors } from '../common/pipeline-input.ts';
 import { SYNTHETIC_PIPELINE_PENDING_MS, SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { binderRedesignBody } from './examples.ts';
 import { SequenceRedesignStartBody } from './start-body.ts';
+import { createBoltzGenRedesignEngine } from '@boltz/engines';
+import { boltzGenOptions } from '../common/live-engines.ts';
 
 type Input = JobInput<'protein_sequence_redesign'>;
 
@@ -56,6 +58,6 @@ export const PROTEIN_SEQUENCE_REDESIGN: PipelineFamily<'protein_sequence_redesig
   testPendingMs: SYNTHETIC_PIPELINE_PENDING_MS,
   engines: {
     test: (timing) => createSyntheticSequenceRedesignEngine(SYNTHETIC_PIPELINE_TIMING[timing]),
-    live: () => undefined,
+    live: ({ boltzGenEngine }) => boltzGenEngine && createBoltzGenRedesignEngine(boltzGenOptions(boltzGenEngine)),
   },
 };

@@ -4,6 +4,7 @@ import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
 import { EXAMPLE_TARGET, SMALL_MOLECULE_PIPELINE, checkMoleculeRequest } from '../common/small-molecule.ts';
 import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { MoleculeDesignStartBody } from './start-body.ts';
+import { contractEngine } from '../common/live-engines.ts';
 
 type Input = JobInput<'small_molecule_design'>;
 
@@ -33,6 +34,6 @@ export const SMALL_MOLECULE_DESIGN: PipelineFamily<'small_molecule_design'> = {
   initialProgress: (input) => ({ num_molecules_generated: 0, total_molecules_to_generate: input.num_molecules }),
   engines: {
     test: (timing) => createSyntheticMoleculeDesignEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),
-    live: () => undefined,
+    live: (config) => contractEngine('small_molecule_design', config),
   },
 };

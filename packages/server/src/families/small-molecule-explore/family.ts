@@ -5,6 +5,7 @@ import { EXAMPLE_TARGET, SMALL_MOLECULE_PIPELINE, checkMoleculeRequest } from '.
 import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { LIBRARY_MEDIA_TYPE, checkLibrary } from './check-library.ts';
 import { ExploreStartBody } from './start-body.ts';
+import { contractEngine } from '../common/live-engines.ts';
 
 type Input = JobInput<'small_molecule_explore'>;
 
@@ -43,6 +44,6 @@ export const SMALL_MOLECULE_EXPLORE: PipelineFamily<'small_molecule_explore'> = 
   initialProgress: (input) => ({ phase: 'preparing_library', num_molecules_scored: 0, num_molecules_failed: 0, total_molecules_to_score: input.budget }),
   engines: {
     test: (timing) => createSyntheticExploreEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),
-    live: () => undefined,
+    live: (config) => contractEngine('small_molecule_explore', config),
   },
 };

@@ -4,6 +4,8 @@ import { ALL_PIPELINE_OPERATIONS, type PipelineFamily } from '../family.ts';
 import { EXAMPLE_TARGET, SMALL_MOLECULE_PIPELINE, checkMoleculeRequest } from '../common/small-molecule.ts';
 import { SYNTHETIC_PIPELINE_TIMING } from '../common/test-timing.ts';
 import { MoleculeScreenStartBody } from './start-body.ts';
+import { smallMoleculeScreenAdapter } from '@boltz/engines';
+import { boltzScreenEngine } from '../common/live-engines.ts';
 
 type Input = JobInput<'small_molecule_library_screen'>;
 
@@ -40,6 +42,6 @@ export const SMALL_MOLECULE_LIBRARY_SCREEN: PipelineFamily<'small_molecule_libra
   candidateListField: 'molecules',
   engines: {
     test: (timing) => createSyntheticMoleculeScreenEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),
-    live: () => undefined,
+    live: (config) => boltzScreenEngine(smallMoleculeScreenAdapter, config),
   },
 };
