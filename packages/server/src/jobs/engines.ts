@@ -43,7 +43,11 @@ export class EngineSet {
     }
     for (const engine of this.livePipelines.values()) {
       const probe = engine.probe?.();
-      if (probe) probes.push(probe);
+      if (!probe) continue;
+      // One executable serving several families (BoltzGen: design and redesign) is one engine.
+      const same = probes.find((other) => other.setting === probe.setting && other.executable === probe.executable);
+      if (same) same.families.push(...probe.families.filter((family) => !same.families.includes(family)));
+      else probes.push({ ...probe, families: [...probe.families] });
     }
     return probes;
   }

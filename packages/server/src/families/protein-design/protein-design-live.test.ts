@@ -103,7 +103,7 @@ describe('protein design on the live BoltzGen engine', () => {
   it('/readyz reports the live engine and its families', async () => {
     const ready = await rawRequest(server, 'GET', '/readyz');
     assert.equal(ready.status, 200);
-    assert.deepEqual((ready.body as any).engines, [{ engine: 'boltzgen', version: null, families: ['protein_design'], ok: false }]);
+    assert.deepEqual((ready.body as any).engines, [{ engine: 'boltzgen', version: null, families: ['protein_design', 'protein_sequence_redesign'], ok: false }]);
   });
 });
 
