@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stringify } from 'yaml';
+import { twoChainCif } from '../../server/src/families/protein-design/examples.ts';
+import { libraryScreenBody } from '../../server/src/families/protein-library-screen/examples.ts';
+import { binderRedesignBody } from '../../server/src/families/protein-sequence-redesign/examples.ts';
+import { EXAMPLE_TARGET } from '../../server/src/families/common/small-molecule.ts';
+import { type TestServer, startTestServer } from '../../server/test/harness.ts';
+import { runCli } from './cli-process.ts';
+import { type IndexEntry, readJsonl, runSkillWorkflow, startAndStopEarly } from './skill-workflow.ts';
+
+/**
+ * The five pipeline families after protein design, through the CLI as a process against a real
+ * server in test mode: each one's skill workflow (skill-workflow.ts) with a payload file in the
+ * shape of the official skills' docs (boltz-bio/boltz-api-skills, `SKILL.md` and
+ * `references/api.md`) and the server's own examples, then what each family adds to the
+ * download (CLI.md §9.2): `summary.csv` of the small-molecule runs, the screens' `external_id`,
+ * explore's CSV library, sequence redesign's stop and resume.
+ */
+describe('boltz-api pipeline families', () => {
+  let server: TestServer;
+  let env: Record<string, string>;
+  let dir: string;
+  let root: string;
+  let cifPath: string;
+
+  before(async () => {
+    server = await startTestServer();
+    env = { BOLTZ_BASE_URL: server.baseURL, BOLTZ_API_KEY: server.testAdminKey };
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'boltz-cli-families-')));
+    root = join(dir, 'boltz-experiments');
+    cifPath = join(dir, 'target.cif');
+    writeFileSync(cifPath, twoChainCif());
+  });
+  after(() => server.close());
+
+  const cli = (args: string[]) => runCli(args, { env, cwd: dir });
+
+  /** Writes a payload file as the skills author it: YAML with API body field names. */
+  function payloadFile(name: string, body: unknown): string {
+    const path = join(dir, name);
+    writeFileSync(path, stringify(body));
+    return path;
+  }
+
+  /** The CIF sent by `@data://` reference, as the skills say (never bare `@path`). */
+  const cifStructure = () => ({ type: 'base64', media_type: 'chemical/x-cif', data: `@data://${cifPath}` });
+
+  /** `results/summary.csv` as header and rows (the cells of these runs hold no quoted commas but the ADME arrays, which are not checked here). */
+  function readSummary(runDir: string): { header: string[]; lines: string[] } {
+    const [header, ...lines] = readFileSync(join(runDir, 'results', 'summary.csv'), 'utf8').trimEnd().split('\n');
+    return { header: header.split(','), lines };
+  }
+
+  /** What every small-molecule download has (CLI.md §9.2): summary.csv with smiles and id first and the ADME columns, structures that are CIFs. */
+  function checkMoleculeDownload(runDir: string, index: IndexEntry[]): string[] {
+    const { header, lines } = readSummary(runDir);
+    assert.deepEqual(header.slice(0, 2), ['smiles', 'id']);
+    assert.ok(header.some((column) => column.startsWith('metrics.binding_confidence')), header.join(','));
+    assert.equal(lines.length, index.length, 'one summary row per result');
+    assert.deepEqual(lines.map((line) => line.split(',')[1]), index.map((entry) => entry.id), 'rows in index order, id second');
+    assert.ok(!header.includes('paths') && !header.some((column) => column.startsWith('paths.')) && !header.includes('created_at'));
+    for (const entry of index) {
+      assert.equal(typeof entry.smiles, 'string');
+      assert.equal(entry.paths!.structure, `results/${entry.id}/files/result/predicted_structure.cif`);
+      assert.match(readFileSync(join(runDir, entry.paths!.structure), 'utf8'), /^data_/, 'the structure is an mmCIF');
+    }
+    return header;
+  }
+
+  it('protein:library-screen: the protein-screen skill with a structure_template target by @data://; candidates keep their ids', async () => {
+    const body = libraryScreenBody(6);
+    const payload = payloadFile('protein-screen.yaml', { ...body, target: { ...body.target, structure: cifStructure() } });
+    const { index } = await runSkillWorkflow(cli, { resource: 'protein:library-screen', payload, runName: 'protein-screen-a-peptides-v1', root, pollSeconds: 30, idPrefix: 'prot_scr_', results: 6 });
+    assert.deepEqual(index.map((entry) => entry.external_id).sort(), body.proteins.map((protein) => protein.id).sort());
+    for (const entry of index) {
+      const candidate = body.proteins.find((protein) => protein.id === entry.external_id)!;
+      assert.equal(entry.entities.find((entity: { chain_ids: string[] }) => entity.chain_ids[0] === 'B').value, candidate.entities[0].value);
+      assert.equal(entry.metrics.optimization_score, undefined, 'no optimization_score on protein screens (the skill says so)');
+    }
+  });
+
+  it('protein:sequence-redesign: the skill workflow, then stop and resume through the CLI ending with exactly num_proteins results', async () => {
+    const payload = payloadFile('redesign.yaml', { ...binderRedesignBody(10), structure: cifStructure() });
+    const { index } = await runSkillWorkflow(cli, { resource: 'protein:sequence-redesign', payload, runName: 'redesign-b-v1', root, pollSeconds: 30, idPrefix: 'prot_seq_', results: 10 });
+    assert.equal(new Set(index.map((entry) => JSON.stringify(entry.entities))).size, 10, 'unique redesigned proteins');
+
+    const id = await startAndStopEarly(cli, 'protein:sequence-redesign', payload, '--num-proteins', 120);
+    const stoppedRun = JSON.parse((await cli(['protein:sequence-redesign', 'retrieve', id])).stdout);
+    assert.equal(stoppedRun.status, 'stopped');
+    const download = ['download-results', '--id', id, '--name', 'redesign-stop-resume', '--root-dir', root, '--poll-interval-seconds', '0.1'];
+    const first = await cli(download);
+    assert.equal(first.code, 0, first.stderr);
+    const runDir = first.stdout.trim();
+    assert.equal(JSON.parse((await cli(['download-status', '--name', 'redesign-stop-resume', '--root-dir', root])).stdout).phase, 'stopped');
+    const partial = readJsonl(join(runDir, 'results', 'index.jsonl')).length;
+    assert.ok(partial < 120, `stopped after ${partial}`);
+
+    const resumed = await cli(['protein:sequence-redesign', 'resume', id, '-r', '--transform', 'status']);
+    assert.match(resumed.stdout, /^(pending|running)\n$/, resumed.stderr);
+    const second = await cli(download);
+    assert.equal(second.code, 0, second.stderr);
+    const all = readJsonl(join(runDir, 'results', 'index.jsonl'));
+    assert.equal(all.length, 120);
+    assert.equal(new Set(all.map((entry) => entry.id)).size, 120);
+    assert.equal(new Set(all.map((entry) => JSON.stringify(entry.entities))).size, 120, 'no redesign repeated across the stop');
+    const done = JSON.parse((await cli(['protein:sequence-redesign', 'retrieve', id])).stdout);
+    assert.equal(done.status, 'succeeded');
+    assert.equal(done.progress.num_proteins_generated, 120);
+  });
+
+  it('small-molecule:design: the skill workflow; summary.csv with smiles, id first and ADME, structures are CIFs', async () => {
+    const payload = payloadFile('sm-design.yaml', { num_molecules: 10, target: EXAMPLE_TARGET });
+    const { runDir, index } = await runSkillWorkflow(cli, { resource: 'small-molecule:design', payload, runName: 'sm-design-abl-batch1-v1', root, pollSeconds: 60, idPrefix: 'sm_des_', results: 10 });
+    const header = checkMoleculeDownload(runDir, index);
+    assert.ok(header.some((column) => column.startsWith('adme.')), header.join(','));
+    assert.equal(header.includes('external_id'), false, 'designed molecules have no client id');
+    assert.equal(new Set(index.map((entry) => entry.smiles)).size, 10, 'distinct designs');
+  });
+
+  it('small-molecule:library-screen: the skill workflow; external_id echoes the library ids, invalid molecules are not scored', async () => {
+    const molecules = [
+      { smiles: 'CC(=O)Nc1ccc(O)cc1', id: 'paracetamol' },
+      { smiles: 'CC(C)Cc1ccc(cc1)C(C)C(=O)O', id: 'ibuprofen' },
+      { smiles: 'Cn1cnc2c1c(=O)n(C)c(=O)n2C', id: 'caffeine' },
+      { smiles: 'CN1CCC[C@H]1c1cccnc1', id: 'nicotine' },
+      { smiles: 'COc1ccc2[nH]cc(CCNC(C)=O)c2c1', id: 'melatonin' },
+      { smiles: 'C1CC', id: 'broken' },
+    ];
+    const payload = payloadFile('sm-screen.yaml', { molecules, target: EXAMPLE_TARGET });
+    const { runDir, index } = await runSkillWorkflow(cli, { resource: 'small-molecule:library-screen', payload, runName: 'sm-screen-abl-drugs-v1', root, pollSeconds: 30, idPrefix: 'sm_scr_', results: 5 });
+    const header = checkMoleculeDownload(runDir, index);
+    assert.ok(header.includes('external_id') && header.some((column) => column.startsWith('adme.')), header.join(','));
+    assert.deepEqual(index.map((entry) => entry.external_id).sort(), molecules.slice(0, 5).map((m) => m.id).sort());
+    for (const entry of index) assert.equal(entry.smiles, molecules.find((m) => m.id === entry.external_id)!.smiles, 'smiles as submitted');
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    assert.equal(run.progress.rejection_summary.invalid_count, 1);
+    const { lines } = readSummary(runDir);
+    const column = header.indexOf('external_id');
+    assert.deepEqual(lines.map((line) => line.split(',')[column]).sort(), index.map((entry) => entry.external_id).sort());
+  });
+
+  it('small-molecule:explore: a CSV library by @data://, start, download-results, summary.csv', async () => {
+    const rows = [
+      ['aspirin', 'CC(=O)Oc1ccccc1C(=O)O'],
+      ['paracetamol', 'CC(=O)Nc1ccc(O)cc1'],
+      ['ibuprofen', 'CC(C)Cc1ccc(cc1)C(C)C(=O)O'],
+      ['caffeine', 'Cn1cnc2c1c(=O)n(C)c(=O)n2C'],
+      ['nicotine', 'CN1CCC[C@H]1c1cccnc1'],
+      ['melatonin', 'COc1ccc2[nH]cc(CCNC(C)=O)c2c1'],
+      ...['F', 'Cl', 'Br', 'C', 'O', 'N', 'OC', 'C(=O)O', 'C#N', 'C(F)(F)F'].flatMap((r, i) => [
+        [`phenyl-${i}`, `c1ccc(cc1)${r}`],
+        [`pyridyl-${i}`, `c1ccnc(c1)${r}`],
+      ]),
+    ];
+    const csvPath = join(dir, 'library.csv');
+    writeFileSync(csvPath, ['id,smiles', ...rows.map(([id, smiles]) => `${id},"${smiles}"`)].join('\n') + '\n');
+    const payload = payloadFile('explore.yaml', {
+      budget: 12,
+      library: { format: 'csv', smiles_column: 'smiles', id_column: 'id', source: { type: 'base64', media_type: 'text/csv', data: `@data://${csvPath}` } },
+      target: EXAMPLE_TARGET,
+    });
+    const { runDir, index } = await runSkillWorkflow(cli, { resource: 'small-molecule:explore', payload, runName: 'sm-explore-abl-v1', root, pollSeconds: 30, idPrefix: 'sm_exp_', results: 12, estimateCost: false });
+    const header = checkMoleculeDownload(runDir, index);
+    assert.ok(header.includes('external_id'), header.join(','));
+    const ids = new Set(rows.map(([id]) => id));
+    assert.equal(new Set(index.map((entry) => entry.external_id)).size, 12, 'twelve different library molecules');
+    for (const entry of index) assert.ok(ids.has(entry.external_id), entry.external_id);
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
+    assert.equal(run.progress.library_size, rows.length);
+  });
+});
