@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'yaml';
+import { readMoleculeLibrary } from '@boltz/chemistry';
 import { twoChainCif } from '../../server/src/families/protein-design/examples.ts';
 import { libraryScreenBody } from '../../server/src/families/protein-library-screen/examples.ts';
 import { binderRedesignBody } from '../../server/src/families/protein-sequence-redesign/examples.ts';
@@ -49,19 +50,26 @@ describe('boltz-api pipeline families', () => {
   /** The CIF sent by `@data://` reference, as the skills say (never bare `@path`). */
   const cifStructure = () => ({ type: 'base64', media_type: 'chemical/x-cif', data: `@data://${cifPath}` });
 
-  /** `results/summary.csv` as header and rows (the cells of these runs hold no quoted commas but the ADME arrays, which are not checked here). */
-  function readSummary(runDir: string): { header: string[]; lines: string[] } {
-    const [header, ...lines] = readFileSync(join(runDir, 'results', 'summary.csv'), 'utf8').trimEnd().split('\n');
-    return { header: header.split(','), lines };
+  /**
+   * Two columns of `results/summary.csv`, read by the explore library reader of packages/chemistry
+   * (RFC 4180, every record as wide as the header): the file must be a CSV the server itself reads.
+   */
+  async function summaryColumns(runDir: string, column: string): Promise<Array<{ smiles: string; value: string }>> {
+    const rows: Array<{ smiles: string; value: string }> = [];
+    await readMoleculeLibrary(createReadStream(join(runDir, 'results', 'summary.csv')), { format: 'csv', smiles_column: 'smiles', id_column: column }, (records) => {
+      for (const record of records) rows.push({ smiles: record.smiles, value: record.id });
+    });
+    return rows;
   }
 
   /** What every small-molecule download has (CLI.md §9.2): summary.csv with smiles and id first and the ADME columns, structures that are CIFs. */
-  function checkMoleculeDownload(runDir: string, index: IndexEntry[]): string[] {
-    const { header, lines } = readSummary(runDir);
+  async function checkMoleculeDownload(runDir: string, index: IndexEntry[]): Promise<string[]> {
+    // Column names are plain words: the header line needs no CSV quoting.
+    const header = readFileSync(join(runDir, 'results', 'summary.csv'), 'utf8').split('\n')[0].split(',');
     assert.deepEqual(header.slice(0, 2), ['smiles', 'id']);
-    assert.ok(header.some((column) => column.startsWith('metrics.binding_confidence')), header.join(','));
-    assert.equal(lines.length, index.length, 'one summary row per result');
-    assert.deepEqual(lines.map((line) => line.split(',')[1]), index.map((entry) => entry.id), 'rows in index order, id second');
+    assert.ok(header.includes('metrics.binding_confidence'), header.join(','));
+    const rows = await summaryColumns(runDir, 'id');
+    assert.deepEqual(rows, index.map((entry) => ({ smiles: entry.smiles, value: entry.id })), 'one row per result, in index order');
     assert.ok(!header.includes('paths') && !header.some((column) => column.startsWith('paths.')) && !header.includes('created_at'));
     for (const entry of index) {
       assert.equal(typeof entry.smiles, 'string');
@@ -88,34 +96,37 @@ describe('boltz-api pipeline families', () => {
     const { index } = await runSkillWorkflow(cli, { resource: 'protein:sequence-redesign', payload, runName: 'redesign-b-v1', root, pollSeconds: 30, idPrefix: 'prot_seq_', results: 10 });
     assert.equal(new Set(index.map((entry) => JSON.stringify(entry.entities))).size, 10, 'unique redesigned proteins');
 
-    const id = await startAndStopEarly(cli, 'protein:sequence-redesign', payload, '--num-proteins', 120);
+    // Large enough that the stop lands while it runs (10 results every 200 ms); metadata_only keeps
+    // the download to the index, which is what the count is about.
+    const id = await startAndStopEarly(cli, 'protein:sequence-redesign', payload, '--num-proteins', 300);
     const stoppedRun = JSON.parse((await cli(['protein:sequence-redesign', 'retrieve', id])).stdout);
     assert.equal(stoppedRun.status, 'stopped');
-    const download = ['download-results', '--id', id, '--name', 'redesign-stop-resume', '--root-dir', root, '--poll-interval-seconds', '0.1'];
+    const download = ['download-results', '--id', id, '--name', 'redesign-stop-resume', '--root-dir', root, '--poll-interval-seconds', '0.1', '--download-mode', 'metadata_only'];
     const first = await cli(download);
     assert.equal(first.code, 0, first.stderr);
     const runDir = first.stdout.trim();
     assert.equal(JSON.parse((await cli(['download-status', '--name', 'redesign-stop-resume', '--root-dir', root])).stdout).phase, 'stopped');
     const partial = readJsonl(join(runDir, 'results', 'index.jsonl')).length;
-    assert.ok(partial < 120, `stopped after ${partial}`);
+    assert.ok(partial > 0 && partial < 300, `stopped after ${partial}`);
 
     const resumed = await cli(['protein:sequence-redesign', 'resume', id, '-r', '--transform', 'status']);
     assert.match(resumed.stdout, /^(pending|running)\n$/, resumed.stderr);
     const second = await cli(download);
     assert.equal(second.code, 0, second.stderr);
     const all = readJsonl(join(runDir, 'results', 'index.jsonl'));
-    assert.equal(all.length, 120);
-    assert.equal(new Set(all.map((entry) => entry.id)).size, 120);
-    assert.equal(new Set(all.map((entry) => JSON.stringify(entry.entities))).size, 120, 'no redesign repeated across the stop');
+    assert.equal(all.length, 300);
+    assert.equal(new Set(all.map((entry) => entry.id)).size, 300);
+    assert.deepEqual(all.map((entry) => entry.id), all.map((entry) => entry.id).sort());
+    assert.equal(new Set(all.map((entry) => JSON.stringify(entry.entities))).size, 300, 'no redesign repeated across the stop');
     const done = JSON.parse((await cli(['protein:sequence-redesign', 'retrieve', id])).stdout);
     assert.equal(done.status, 'succeeded');
-    assert.equal(done.progress.num_proteins_generated, 120);
+    assert.equal(done.progress.num_proteins_generated, 300);
   });
 
   it('small-molecule:design: the skill workflow; summary.csv with smiles, id first and ADME, structures are CIFs', async () => {
     const payload = payloadFile('sm-design.yaml', { num_molecules: 10, target: EXAMPLE_TARGET });
     const { runDir, index } = await runSkillWorkflow(cli, { resource: 'small-molecule:design', payload, runName: 'sm-design-abl-batch1-v1', root, pollSeconds: 60, idPrefix: 'sm_des_', results: 10 });
-    const header = checkMoleculeDownload(runDir, index);
+    const header = await checkMoleculeDownload(runDir, index);
     assert.ok(header.some((column) => column.startsWith('adme.')), header.join(','));
     assert.equal(header.includes('external_id'), false, 'designed molecules have no client id');
     assert.equal(new Set(index.map((entry) => entry.smiles)).size, 10, 'distinct designs');
@@ -132,15 +143,13 @@ describe('boltz-api pipeline families', () => {
     ];
     const payload = payloadFile('sm-screen.yaml', { molecules, target: EXAMPLE_TARGET });
     const { runDir, index } = await runSkillWorkflow(cli, { resource: 'small-molecule:library-screen', payload, runName: 'sm-screen-abl-drugs-v1', root, pollSeconds: 30, idPrefix: 'sm_scr_', results: 5 });
-    const header = checkMoleculeDownload(runDir, index);
+    const header = await checkMoleculeDownload(runDir, index);
     assert.ok(header.includes('external_id') && header.some((column) => column.startsWith('adme.')), header.join(','));
     assert.deepEqual(index.map((entry) => entry.external_id).sort(), molecules.slice(0, 5).map((m) => m.id).sort());
     for (const entry of index) assert.equal(entry.smiles, molecules.find((m) => m.id === entry.external_id)!.smiles, 'smiles as submitted');
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     assert.equal(run.progress.rejection_summary.invalid_count, 1);
-    const { lines } = readSummary(runDir);
-    const column = header.indexOf('external_id');
-    assert.deepEqual(lines.map((line) => line.split(',')[column]).sort(), index.map((entry) => entry.external_id).sort());
+    assert.deepEqual(await summaryColumns(runDir, 'external_id'), index.map((entry) => ({ smiles: entry.smiles, value: entry.external_id })));
   });
 
   it('small-molecule:explore: a CSV library by @data://, start, download-results, summary.csv', async () => {
@@ -164,7 +173,7 @@ describe('boltz-api pipeline families', () => {
       target: EXAMPLE_TARGET,
     });
     const { runDir, index } = await runSkillWorkflow(cli, { resource: 'small-molecule:explore', payload, runName: 'sm-explore-abl-v1', root, pollSeconds: 30, idPrefix: 'sm_exp_', results: 12, estimateCost: false });
-    const header = checkMoleculeDownload(runDir, index);
+    const header = await checkMoleculeDownload(runDir, index);
     assert.ok(header.includes('external_id'), header.join(','));
     const ids = new Set(rows.map(([id]) => id));
     assert.equal(new Set(index.map((entry) => entry.external_id)).size, 12, 'twelve different library molecules');
