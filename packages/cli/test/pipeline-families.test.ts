@@ -149,6 +149,14 @@ describe('boltz-api pipeline families', () => {
     for (const entry of index) assert.equal(entry.smiles, molecules.find((m) => m.id === entry.external_id)!.smiles, 'smiles as submitted');
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     assert.equal(run.progress.rejection_summary.invalid_count, 1);
+    // The screen skill ranks from list-results, typed as it types it.
+    const ranked = await cli(['small-molecule:library-screen', 'list-results', '--id', run.id, '--format', 'jsonl']);
+    assert.equal(ranked.code, 0, ranked.stderr);
+    const hits = ranked.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(
+      hits.map((hit) => [hit.id, hit.external_id, hit.smiles, hit.metrics.binding_confidence]),
+      index.map((entry) => [entry.id, entry.external_id, entry.smiles, entry.metrics.binding_confidence]),
+    );
     assert.deepEqual(await summaryColumns(runDir, 'external_id'), index.map((entry) => ({ smiles: entry.smiles, value: entry.external_id })));
   });
 
