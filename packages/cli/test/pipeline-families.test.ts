@@ -10,7 +10,7 @@ import { libraryScreenBody } from '../../server/src/families/protein-library-scr
 import { binderRedesignBody } from '../../server/src/families/protein-sequence-redesign/examples.ts';
 import { EXAMPLE_TARGET } from '../../server/src/families/common/small-molecule.ts';
 import { type TestServer, startTestServer } from '../../server/test/harness.ts';
-import { runCli } from './cli-process.ts';
+import { type CliResult, runCli } from './cli-process.ts';
 import { type IndexEntry, readJsonl, runSkillWorkflow, startAndStopEarly } from './skill-workflow.ts';
 
 /**
@@ -188,5 +188,44 @@ describe('boltz-api pipeline families', () => {
     for (const entry of index) assert.ok(ids.has(entry.external_id), entry.external_id);
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     assert.equal(run.progress.library_size, rows.length);
+  });
+  it('bad input: usage errors by family, server validation named by path on stdout, nothing created', async () => {
+    const goodCsv = join(dir, 'good.csv');
+    const badCsv = join(dir, 'bad-columns.csv');
+    writeFileSync(goodCsv, 'id,smiles\na,CCO\nb,CCN\n');
+    writeFileSync(badCsv, 'name,smi\na,CCO\n');
+    const library = (path: string) => ({ format: 'csv', source: { type: 'base64', media_type: 'text/csv', data: `@data://${path}` } });
+    const counts = async () =>
+      Promise.all(['protein:library-screen', 'protein:sequence-redesign', 'small-molecule:design', 'small-molecule:library-screen'].map(async (resource) => (await cli([resource, 'list', '--format', 'jsonl'])).stdout.split('\n').filter(Boolean).length));
+    const before = await counts();
+    const [screenNone, redesignNone, exploreQuote, fewMolecules, badPocket, emptyScreen, overBudget, missingColumn, badRedesign] = await Promise.all([
+      cli(['protein:library-screen', 'start']),
+      cli(['protein:sequence-redesign', 'start', '--num-proteins', '10']),
+      cli(['small-molecule:explore', 'estimate-cost', '--input', `@yaml://${payloadFile('explore-quote.yaml', { budget: 1, library: library(goodCsv), target: EXAMPLE_TARGET })}`]),
+      cli(['small-molecule:design', 'start', '--input', `@yaml://${payloadFile('few.yaml', { num_molecules: 5, target: EXAMPLE_TARGET })}`]),
+      cli(['small-molecule:design', 'estimate-cost', '--input', `@yaml://${payloadFile('pocket.yaml', { num_molecules: 10, target: { ...EXAMPLE_TARGET, pocket_residues: { A: [9999] } } })}`]),
+      cli(['small-molecule:library-screen', 'start', '--input', `@yaml://${payloadFile('empty.yaml', { molecules: [], target: EXAMPLE_TARGET })}`]),
+      cli(['small-molecule:explore', 'start', '--input', `@yaml://${payloadFile('over.yaml', { budget: 3, library: library(goodCsv), target: EXAMPLE_TARGET })}`]),
+      cli(['small-molecule:explore', 'start', '--input', `@yaml://${payloadFile('columns.yaml', { budget: 1, library: library(badCsv), target: EXAMPLE_TARGET })}`]),
+      cli(['protein:sequence-redesign', 'start', '--input', `@yaml://${payloadFile('bad-redesign.yaml', { ...binderRedesignBody(10), structure: cifStructure(), entities: binderRedesignBody(10).entities.slice(0, 1) })}`]),
+    ]);
+    assert.equal(screenNone.code, 1);
+    assert.match(screenNone.stderr, /^Required flags "protein, target" not set\n/);
+    assert.match(redesignNone.stderr, /^Required flags "entity, structure, type" not set\n/);
+    assert.equal(exploreQuote.code, 1);
+    assert.match(exploreQuote.stderr, /unknown command "estimate-cost" for "boltz-api small-molecule:explore"/, 'explore has no estimate-cost endpoint');
+    /** The server's refusal: status on stderr, the error body on stdout with `details` keyed by the path. */
+    const refused = (result: CliResult, status: number, path: string, message: RegExp) => {
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(result.stderr, new RegExp(`^POST "http://127\\.0\\.0\\.1:\\d+/compute/v1/[a-z/-]+": ${status} `));
+      assert.match(JSON.parse(result.stdout).details[path], message);
+    };
+    refused(fewMolecules, 400, 'num_molecules', /at least 10/);
+    refused(badPocket, 422, 'target.pocket_residues.A[0]', /is 9999, but chain A has 282 residues/);
+    refused(emptyScreen, 400, 'molecules', /at least 1 item/);
+    refused(overBudget, 422, 'budget', /the budget may not exceed the library/);
+    refused(missingColumn, 422, 'library.smiles_column', /line 1: no column "smiles"/);
+    refused(badRedesign, 422, 'entities', /does not assign chain B/);
+    assert.deepEqual(await counts(), before);
   });
 });
