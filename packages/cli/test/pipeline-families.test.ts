@@ -189,6 +189,25 @@ describe('boltz-api pipeline families', () => {
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8'));
     assert.equal(run.progress.library_size, rows.length);
   });
+  it('run with the body piped on stdin: a library screen started and downloaded in one command, summary.csv included', async () => {
+    const molecules = [
+      { smiles: 'CC(=O)Nc1ccc(O)cc1', id: 'paracetamol' },
+      { smiles: 'Cn1cnc2c1c(=O)n(C)c(=O)n2C', id: 'caffeine' },
+    ];
+    const run = await runCli(['small-molecule:library-screen', 'run', '--name', 'sm-screen-piped', '--root-dir', root, '--poll-interval-seconds', '0.1'], {
+      env,
+      cwd: dir,
+      input: stringify({ molecules, target: EXAMPLE_TARGET }),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const runDir = join(root, 'sm-screen-piped');
+    assert.equal(run.stdout, `${runDir}\n`);
+    const index = readJsonl(join(runDir, 'results', 'index.jsonl'));
+    assert.equal(index.length, 2);
+    await checkMoleculeDownload(runDir, index);
+    assert.deepEqual((await summaryColumns(runDir, 'external_id')).map((row) => row.value).sort(), ['caffeine', 'paracetamol']);
+  });
+
   it('bad input: usage errors by family, server validation named by path on stdout, nothing created', async () => {
     const goodCsv = join(dir, 'good.csv');
     const badCsv = join(dir, 'bad-columns.csv');
