@@ -62,7 +62,7 @@ describe('boltz-api pipeline families', () => {
     return rows;
   }
 
-  /** What every small-molecule download has (CLI.md §9.2): summary.csv with smiles and id first and the ADME columns, structures that are CIFs. */
+  /** What every small-molecule download has (CLI.md §9.2): summary.csv with smiles and id first, one row per result, structures that are CIFs. ADME columns are checked by the families that have them (not explore). */
   async function checkMoleculeDownload(runDir: string, index: IndexEntry[]): Promise<string[]> {
     // Column names are plain words: the header line needs no CSV quoting.
     const header = readFileSync(join(runDir, 'results', 'summary.csv'), 'utf8').split('\n')[0].split(',');
