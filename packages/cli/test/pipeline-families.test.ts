@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,7 +36,10 @@ describe('boltz-api pipeline families', () => {
     cifPath = join(dir, 'target.cif');
     writeFileSync(cifPath, twoChainCif());
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const cli = (args: string[]) => runCli(args, { env, cwd: dir });
 
