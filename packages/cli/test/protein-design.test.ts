@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { twoChainCif } from '../../server/src/families/protein-design/examples.ts';
 import { type TestServer, startTestServer } from '../../server/test/harness.ts';
 import { CLI_BIN, parseJsonStream, runCli } from './cli-process.ts';
-import { readJsonl, runSkillWorkflow, waitForStatus } from './skill-workflow.ts';
+import { readJsonl, runSkillWorkflow, startAndStopEarly, waitForStatus } from './skill-workflow.ts';
 
 /** The official protein-design skill's payload file: a CIF target by `@data://` and a DSL binder. */
 function skillPayload(dir: string, numProteins: number): string {
@@ -126,14 +126,7 @@ describe('boltz-api protein:design', () => {
   });
 
   it('stop keeps the results, download-results finishes as stopped; resume and a rerun complete the same directory', async () => {
-    const started = JSON.parse((await cli(['protein:design', 'start', '--input', `@yaml://${payload}`, '--num-proteins', '300'])).stdout);
-    for (let i = 0; i < 200; i++) {
-      const seen = (await cli(['protein:design', 'list-results', started.id, '--max-items', '1', '--transform', 'id', '-r'])).stdout;
-      if (seen) break;
-      await sleep(50);
-    }
-    const stopped = await cli(['protein:design', 'stop', started.id, '-r', '--transform', 'status']);
-    assert.equal(stopped.stdout, 'stopped\n', stopped.stderr);
+    const started = { id: await startAndStopEarly(cli, 'protein:design', payload, '--num-proteins', 300) };
 
     const download = ['download-results', '--id', started.id, '--name', 'stop-resume', '--poll-interval-seconds', '0.1'];
     const first = await cli(download);

@@ -24,6 +24,23 @@ export async function waitForStatus(cli: Cli, resource: string, id: string, want
 }
 
 /**
+ * Starts a run of `numResults` from the payload file, waits until its first result is listable
+ * and stops it through the CLI, as a user stops a run that is under way.
+ */
+export async function startAndStopEarly(cli: Cli, resource: string, payload: string, sizeFlag: string, numResults: number): Promise<string> {
+  const started = await cli([resource, 'start', '--input', `@yaml://${payload}`, sizeFlag, String(numResults)]);
+  assert.equal(started.code, 0, started.stderr);
+  const id = JSON.parse(started.stdout).id;
+  for (let i = 0; i < 200; i++) {
+    if ((await cli([resource, 'list-results', id, '--max-items', '1', '--transform', 'id', '-r'])).stdout) break;
+    await sleep(50);
+  }
+  const stopped = await cli([resource, 'stop', id, '-r', '--transform', 'status']);
+  assert.equal(stopped.stdout, 'stopped\n', stopped.stderr);
+  return id;
+}
+
+/**
  * The pipeline skills' workflow (boltz-bio/boltz-api-skills on GitHub, the "Command Pattern" of the skills of
  * protein design and screen, small-molecule design and screen), typed as the skills type it:
  * estimate-cost and start with one payload file, start by idempotency key with `--raw-output
@@ -33,12 +50,15 @@ export async function waitForStatus(cli: Cli, resource: string, id: string, want
  */
 export async function runSkillWorkflow(
   cli: Cli,
-  options: { resource: string; payload: string; runName: string; root: string; pollSeconds: number; idPrefix: string; results: number },
+  options: { resource: string; payload: string; runName: string; root: string; pollSeconds: number; idPrefix: string; results: number; estimateCost?: boolean },
 ): Promise<{ runDir: string; index: IndexEntry[] }> {
   const { resource, payload, runName, root } = options;
-  const quote = await cli([resource, 'estimate-cost', '--input', `@yaml://${payload}`]);
-  assert.equal(quote.code, 0, quote.stderr);
-  assert.equal(typeof JSON.parse(quote.stdout).estimated_cost_usd, 'string');
+  // small-molecule:explore has no estimate-cost endpoint (docs/pipelines.md): its quote step is skipped.
+  if (options.estimateCost !== false) {
+    const quote = await cli([resource, 'estimate-cost', '--input', `@yaml://${payload}`]);
+    assert.equal(quote.code, 0, quote.stderr);
+    assert.equal(typeof JSON.parse(quote.stdout).estimated_cost_usd, 'string');
+  }
 
   const start = [resource, 'start', '--idempotency-key', runName, '--input', `@yaml://${payload}`, '--raw-output', '--transform', 'id'];
   const started = await cli(start);
