@@ -220,7 +220,7 @@ function createBoltzGenPipelineEngine<K extends BoltzGenKind>(options: BoltzGenE
           { path: `result/${STRUCTURE}`, data: Buffer.from(row.cif) },
         ]), 'application/gzip');
         const structure = await sink.files.put(STRUCTURE, Buffer.from(row.cif), 'chemical/x-cif');
-        // Redesign rows have the shape of design rows (SDK `sequence-redesign.ts` row metrics).
+        // Redesign rows have the shape of design rows (the SDK's protein sequence-redesign result metrics).
         results.push({ ...row.row, artifacts: { archive, structure } } as unknown as ResultDraft<K>);
       }
       state.chunk += 1;
