@@ -180,19 +180,21 @@ const sideGroup = (residue: number) => 4 * residue + 1;
 /**
  * Layouts can paint themselves into a corner (the growing end buried): after MAX_BACKTRACKS the
  * fold starts over with the random stream where it is, and the last attempts accept closer
- * approaches between layout atoms (RELAXED), so that every sequence folds.
+ * approaches between layout atoms (RELAXED), so that (almost) every sequence folds.
  */
 const ATTEMPTS = [1, 1, RELAXED_LIMITS, RELAXED_LIMITS * RELAXED_LIMITS];
 
 export function foldProtein(residueNames: readonly string[], sequence: string, random: Random, options: FoldOptions = {}): FoldedChain {
-  for (const [attempt, scale] of ATTEMPTS.entries()) {
+  for (const scale of ATTEMPTS) {
     try {
       return new ProteinFolder(residueNames, sequence, random, options, scale).fold();
     } catch (error) {
-      if (!(error instanceof LayoutFailure) || attempt === ATTEMPTS.length - 1) throw error;
+      if (!(error instanceof LayoutFailure)) throw error;
     }
   }
-  throw new Error('unreachable');
+  // Rarer than one chain in a thousand: a single straight strand, which cannot clash with itself,
+  // rather than a failed job.
+  return new ProteinFolder(residueNames, sequence, random, options, 1).extended();
 }
 
 class LayoutFailure extends Error {}
@@ -220,6 +222,12 @@ class ProteinFolder {
     this.frames = new Array(this.n);
     this.layout = new AtomGrid(LAYOUT_CELL, this.n * 5 + 16);
     this.contacts = new AtomGrid(CONTACT_RADIUS, this.n + 16);
+  }
+
+  /** Every residue in one ideal strand. */
+  extended(): FoldedChain {
+    idealElement('E', this.n).forEach((frame, i) => (this.frames[i] = frame));
+    return { residues: this.atoms(), secondary: this.secondary };
   }
 
   fold(): FoldedChain {
