@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { APIError } from 'boltz-api';
+import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../../test/harness.ts';
+
+/** A live engine must exist at start-up; this one is never run (runners are off). */
+const STAND_IN = fileURLToPath(new URL('../../test/fixtures/boltz-stand-in.mjs', import.meta.url));
 
 /**
  * Decision (b) end to end: 100 concurrent live starts through the official SDK against a limit
@@ -12,7 +16,7 @@ describe('live starts against a spending limit', () => {
   let server: TestServer;
 
   before(async () => {
-    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: '/nonexistent/boltz', BOLTZ_ENGINE_MSA_SERVER_URL: 'http://127.0.0.1:9', BOLTZ_RUNNERS: 'false' });
+    server = await startTestServer({ BOLTZ_ENGINE_EXECUTABLE: STAND_IN, BOLTZ_ENGINE_MSA_SERVER_URL: 'http://127.0.0.1:9', BOLTZ_RUNNERS: 'false' });
   });
   after(() => server.close());
 
