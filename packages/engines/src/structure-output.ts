@@ -1,4 +1,4 @@
-import { tarGz, type ArchiveEntry } from './archive.ts';
+import { tarGz, type ArchiveEntry, type CompressedData } from './archive.ts';
 import type { ResultFiles, StoredFile } from './engine.ts';
 
 /**
@@ -40,8 +40,8 @@ export function proteinBindingConfidence(pairIptm: (a: string, b: string) => num
 export interface PredictedSample {
   metrics: SampleMetrics;
   structureCif: Buffer;
-  /** `.npz` files for the archive, by kind, as far as the engine wrote them. */
-  arrays: { pae?: Buffer; pde?: Buffer; plddt?: Buffer };
+  /** `.npz` files for the archive, by kind, as far as the engine wrote them (raw, or already compressed for the archive). */
+  arrays: { pae?: Buffer | CompressedData; pde?: Buffer | CompressedData; plddt?: Buffer | CompressedData };
 }
 
 export interface StructureSampleOutput {

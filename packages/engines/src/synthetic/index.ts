@@ -20,6 +20,24 @@ export interface SyntheticEngineOptions {
 
 const VERSION = 'synthetic-1';
 
+/**
+ * Free work is bounded (README "Request limits"): a test-mode prediction writes one PAE matrix
+ * of tokens² float32 values per sample, and the largest inputs (5,000 tokens × 10 samples: 2.5 ×
+ * 10⁸ cells, a quarter-gigabyte archive and gigabytes of memory) would cost more than a free job
+ * should. Up to 5,000 tokens with 1 sample, or 1,580 with 10, run.
+ */
+export const MAX_TEST_PAE_CELLS = 25_000_000;
+
+/** Tokens of a structure-and-binding input, roughly: residues per polymer chain, heavy atoms per ligand (letters of its SMILES; 40 per CCD code). */
+function approximateTokens(input: { entities?: Array<{ type: string; value?: unknown; chain_ids?: unknown[] }> }): number {
+  return (input.entities ?? []).reduce((sum, entity) => {
+    const copies = entity.chain_ids?.length ?? 1;
+    const value = typeof entity.value === 'string' ? entity.value : '';
+    const tokens = entity.type === 'ligand_smiles' ? (value.match(/[A-GI-Z]/g) ?? []).length : entity.type === 'ligand_ccd' ? 40 : value.length;
+    return sum + copies * tokens;
+  }, 0);
+}
+
 /** The synthetic engine's worker tasks (./tasks.ts), e.g. `{ ...SYNTHETIC_TASKS.complex }` for a pipeline's rows. */
 export const SYNTHETIC_TASKS = {
   structureAndBinding: { module: siblingModule('./tasks', import.meta.url), name: 'structureAndBinding' },
@@ -51,6 +69,12 @@ export function createSyntheticEngine(options: SyntheticEngineOptions = {}): Pre
         if (job.kind === 'adme') {
           const output = await pool.run<ReturnType<typeof predictAdme>>(SYNTHETIC_TASKS.adme, { input: job.input }, signal);
           return { status: 'succeeded', version: VERSION, output };
+        }
+        const tokens = approximateTokens(job.input as never);
+        const samples = (job.input as { num_samples?: number }).num_samples ?? 1;
+        if (tokens * tokens * samples > MAX_TEST_PAE_CELLS) {
+          const message = `Test mode synthesizes at most ${MAX_TEST_PAE_CELLS.toLocaleString('en')} PAE cells (tokens² × num_samples); this job needs about ${(tokens * tokens * samples).toLocaleString('en')}. Use fewer samples or a smaller system, or a live key.`;
+          return { status: 'failed', version: VERSION, error: { code: 'test_mode_limit', message } };
         }
         const packed = await pool.run<PackedStructureOutput>(SYNTHETIC_TASKS.structureAndBinding, { input: job.input }, signal);
         return { status: 'succeeded', version: VERSION, output: await storePackedOutput(packed, files) };

@@ -1,3 +1,4 @@
+import { compressedEntryData } from '../archive.ts';
 import type { Chemistry } from '@boltz/chemistry';
 import { glycanResidueOrder, type GlycanInput } from '../glycan.ts';
 import { npz } from '../npz.ts';
@@ -75,13 +76,14 @@ export function synthesizeStructureAndBinding(input: any, chemistry: Chemistry):
   const seed = canonicalJson(input);
   const spec = complexSpecOf(input);
   const count: number = input.num_samples ?? 1;
-  const complexes: SynthesizedComplex[] = [];
   const samples: PredictedSample[] = [];
+  // Only the best complex is kept whole (its confidence gives the binding metrics): a PAE matrix
+  // of 5,000 tokens is 100 MB, and each sample's is already in its npz.
+  let best: SynthesizedComplex | undefined;
   for (let k = 0; k < count; k++) {
     const complex = synthesizeComplex(spec, `${seed}\0sample ${k}`, chemistry);
-    complexes.push(complex);
-    samples.push({ metrics: complex.confidence.metrics, structureCif: Buffer.from(complex.cif), arrays: { pae: npz({ pae: complex.pae }) } });
+    samples.push({ metrics: complex.confidence.metrics, structureCif: Buffer.from(complex.cif), arrays: { pae: compressedEntryData(npz({ pae: complex.pae })) } });
+    if (!best || complex.confidence.metrics.structure_confidence > best.confidence.metrics.structure_confidence) best = complex;
   }
-  const best = complexes.reduce((a, b) => (b.confidence.metrics.structure_confidence > a.confidence.metrics.structure_confidence ? b : a));
-  return packStructureOutput(samples, bindingMetricsOf(input.binding, best), []);
+  return packStructureOutput(samples, bindingMetricsOf(input.binding, best!), []);
 }

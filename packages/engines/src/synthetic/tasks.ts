@@ -1,4 +1,5 @@
 import { loadChemistry } from '@boltz/chemistry';
+import { sharedBytes } from '@boltz/shared';
 import type { PackedStructureOutput } from '../structure-output.ts';
 import { synthesizeComplex, type ComplexSpec, type SynthesizedComplex } from './complex.ts';
 import { synthesizeStructureAndBinding } from './structure-and-binding.ts';
@@ -9,7 +10,9 @@ import { predictAdme } from './adme.ts';
  * structured-cloneable argument. RDKit loads once per worker.
  */
 export async function structureAndBinding({ input }: { input: unknown }): Promise<PackedStructureOutput> {
-  return synthesizeStructureAndBinding(input, await loadChemistry());
+  const packed = synthesizeStructureAndBinding(input, await loadChemistry());
+  // Hundreds of megabytes for the largest inputs: shared with the event loop, not copied there.
+  return { ...packed, files: packed.files.map((file) => ({ ...file, data: sharedBytes([file.data]) })) };
 }
 
 /** ADME predictions of every molecule of the input: RDKit descriptors per molecule. */

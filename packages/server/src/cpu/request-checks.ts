@@ -26,7 +26,7 @@ export function cpuLimitError(error: unknown, subject: string): unknown {
 export async function checkAndQuoteInWorker(services: Pick<Services, 'requestCpu' | 'config'>, family: Family, input: unknown, files: readonly ReceivedInputFile[]): Promise<Quote> {
   let result;
   try {
-    // Fetched and decoded inputs live in shared memory (../files/shared-bytes.ts): handed over, not copied.
+    // Fetched and decoded inputs live in shared memory (sharedBytes of @boltz/shared): handed over, not copied.
     const decoded = files.map((file) => ({ path: file.path, data: file.data, mediaType: file.mediaType }));
     result = await services.requestCpu.checkAndQuote(family.kind, input, decoded, services.config.prices);
   } catch (error) {

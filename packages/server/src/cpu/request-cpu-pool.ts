@@ -3,7 +3,7 @@ import type { JobKind } from '@boltz/shared';
 import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ParsedJson } from '../plugins/json-text.ts';
 import type { DecodedFile } from '../files/base64-file.ts';
-import { bufferOf } from '../files/shared-bytes.ts';
+import { bufferOf } from '@boltz/shared';
 import type { CheckAndQuoteResult, CheckAndQuoteTask, DecodeFileTask, ParseJsonTask, SniffFileTask, TimedTask } from './request-tasks.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ErrorDetails } from '../errors.ts';
 import { decodeBase64File, type DecodedFile } from '../files/base64-file.ts';
 import { sniffMediaType } from '../files/media-types.ts';
-import { bufferOf, sharedBytes } from '../files/shared-bytes.ts';
+import { bufferOf, sharedBytes } from '@boltz/shared';
 import { familyOf } from '../families/registry.ts';
 import { type ParsedJson, parseJsonText } from '../plugins/json-text.ts';
 

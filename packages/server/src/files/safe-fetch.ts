@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isPublicAddress } from './address-policy.ts';
-import { sharedBytes } from './shared-bytes.ts';
+import { sharedBytes } from '@boltz/shared';
 
 /** Why a URL input could not be used; the message goes to the client in a 422. */
 export class InputFetchError extends Error {}

@@ -1,8 +1,9 @@
 /**
- * Bytes in shared memory. File inputs travel between the event loop and the request worker
- * pool (decoded there, checked there); posting an ordinary Buffer to a worker copies it on the
- * event loop (tens of milliseconds per 5 MiB, hundreds for a job's worth of URL inputs), while a
- * view of a SharedArrayBuffer is handed over as it is.
+ * Bytes in shared memory. Files travel between the event loop and worker threads (input files
+ * decoded and checked in the request pool, result files made in the engines' pool); posting an
+ * ordinary Buffer copies it on the receiving side (tens of milliseconds per 5 MiB, most of a
+ * second for a maximum-size prediction's files), while a view of a SharedArrayBuffer is handed
+ * over as it is.
  */
 export function sharedBytes(chunks: readonly Uint8Array[], size = chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0)): Buffer {
   const bytes = Buffer.from(new SharedArrayBuffer(size));
