@@ -24,9 +24,9 @@ const VERSION = 'synthetic-1';
  * Free work is bounded (README "Request limits"): a test-mode prediction writes one PAE matrix
  * of tokens² float32 values per sample, and the largest inputs (5,000 tokens × 10 samples: 2.5 ×
  * 10⁸ cells, a quarter-gigabyte archive and gigabytes of memory) would cost more than a free job
- * should. Up to 5,000 tokens with 1 sample, or 1,580 with 10, run.
+ * should. Up to 3,535 tokens with 1 sample, or 1,118 with 10, run.
  */
-export const MAX_TEST_PAE_CELLS = 25_000_000;
+export const MAX_TEST_PAE_CELLS = 12_500_000;
 
 /** Tokens of a structure-and-binding input, roughly: residues per polymer chain, heavy atoms per ligand (letters of its SMILES; 40 per CCD code). */
 function approximateTokens(input: { entities?: Array<{ type: string; value?: unknown; chain_ids?: unknown[] }> }): number {
