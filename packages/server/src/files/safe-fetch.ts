@@ -69,21 +69,26 @@ async function readBody(response: IncomingMessage, maxBytes: number, budget: Fet
     response.destroy();
     throw overBudget(budget);
   }
+  // With a declared length the bytes go straight into their shared buffer, chunk by chunk, so
+  // that a job's worth of inputs is not held twice until the last chunk arrives.
+  const into = Number.isFinite(declared) ? sharedBytes([], declared) : undefined;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
+    const bytes = chunk as Buffer;
+    if (size + bytes.length > maxBytes || (into && size + bytes.length > into.length)) {
       response.destroy();
-      throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
+      throw new InputFetchError(`file is larger than ${into ? 'its declared length' : `${maxBytes} bytes`}`);
     }
-    if (budget && (budget.remaining -= (chunk as Buffer).length) < 0) {
+    if (budget && (budget.remaining -= bytes.length) < 0) {
       response.destroy();
       throw overBudget(budget);
     }
-    chunks.push(chunk as Buffer);
+    if (into) into.set(bytes, size);
+    else chunks.push(bytes);
+    size += bytes.length;
   }
-  return sharedBytes(chunks, size);
+  return into ? into.subarray(0, size) : sharedBytes(chunks, size);
 }
 
 /**
