@@ -19,7 +19,11 @@ export async function runPrediction<K extends PredictionKind>(context: RunContex
     return;
   }
   const files = new PendingResultFiles(options.blobs, job, options.now);
-  const prediction = { id: job.id, kind: family.kind, livemode: job.mode === 'live', input, inputFiles: await context.inputFiles(), workDir: await context.workDir() } as unknown as PredictionJob<K>;
+  const livemode = job.mode === 'live';
+  // Only live engines read input files (the synthetic engine derives everything from the
+  // request), so a test job's inputs — up to 16 × 5 MiB — are not fetched from storage.
+  const inputFiles = livemode ? await context.inputFiles() : new Map();
+  const prediction = { id: job.id, kind: family.kind, livemode, input, inputFiles, workDir: await context.workDir() } as unknown as PredictionJob<K>;
   const outcome = await engine.run(prediction, files, signal).catch((error): EngineOutcome => {
     options.log.error({ err: error, jobId: job.id }, 'engine threw');
     return { status: 'failed', version: engine.version, error: { code: 'engine_failed', message: 'The engine failed unexpectedly.' } };
