@@ -3,6 +3,8 @@
  * declared type is never trusted alone: the bytes are sniffed, so a PDB sent as mmCIF or a
  * binary blob sent as an MSA is refused at start instead of failing a job later.
  */
+import { isUtf8 } from 'node:buffer';
+
 export const EXTENSION_OF_MEDIA_TYPE: Record<string, string> = {
   'chemical/x-cif': 'cif',
   'chemical/x-pdb': 'pdb',
@@ -11,23 +13,30 @@ export const EXTENSION_OF_MEDIA_TYPE: Record<string, string> = {
   'text/tab-separated-values': 'tsv',
 };
 
-function firstMeaningfulLine(text: string, comment?: string): string {
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === '' || (comment && trimmed.startsWith(comment))) continue;
-    return trimmed;
+/**
+ * The first `count` non-blank lines (trimmed) that do not start with `comment`. Lines are
+ * found one at a time: a 5 MiB MSA has ~700,000 lines and only its head decides its type.
+ */
+function meaningfulLines(text: string, count: number, comment?: string): string[] {
+  const found: string[] = [];
+  for (let start = 0; start < text.length && found.length < count; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const line = text.slice(start, end).trim();
+    if (line !== '' && !(comment && line.startsWith(comment))) found.push(line);
+    start = end + 1;
   }
-  return '';
+  return found;
 }
 
 const SNIFFERS: Record<string, (text: string) => boolean> = {
   // mmCIF: a data block header before anything else, and atom records.
-  'chemical/x-cif': (text) => /^data_\S*/.test(firstMeaningfulLine(text, '#')),
+  'chemical/x-cif': (text) => /^data_\S*/.test(meaningfulLines(text, 1, '#')[0] ?? ''),
   'chemical/x-pdb': (text) => /^(ATOM  |HETATM)/m.test(text),
   // A3M is FASTA-like: a header line, then sequence lines.
   'text/x-a3m': (text) => {
-    const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-    return lines.length >= 2 && lines[0].startsWith('>') && /^[A-Za-z\-.*]+$/.test(lines[1].trim());
+    const [header, sequence] = meaningfulLines(text, 2, '#');
+    return header?.startsWith('>') === true && sequence !== undefined && /^[A-Za-z\-.*]+$/.test(sequence);
   },
 };
 
@@ -38,11 +47,9 @@ const SNIFFERS: Record<string, (text: string) => boolean> = {
  */
 const DELIMITED_TEXT = new Set(['text/csv', 'text/tab-separated-values']);
 
-/** Text files only: valid UTF-8 without NUL bytes. */
+/** Text files only: valid UTF-8 (checked on the bytes, before any decoding) without NUL bytes. */
 function asText(data: Buffer): string | undefined {
-  if (data.includes(0)) return undefined;
-  const text = data.toString('utf8');
-  return Buffer.byteLength(text) === data.length && !text.includes('\uFFFD') ? text : undefined;
+  return !data.includes(0) && isUtf8(data) ? data.toString('utf8') : undefined;
 }
 
 export function contentMatches(data: Buffer, mediaType: string): boolean {
