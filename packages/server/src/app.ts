@@ -2,6 +2,7 @@ import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Storage } from '@boltz/storage';
 import { ApiKeyAuthenticator } from './auth/api-key-authenticator.ts';
+import { WorkspaceCache } from './routes/admin/workspaces/workspace-cache.ts';
 import { LastUsedTracker } from './auth/last-used.ts';
 import { RateLimiter } from './auth/rate-limiter.ts';
 import type { ServerConfig } from './config.ts';
@@ -80,6 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     config,
     storage,
     authenticator: new ApiKeyAuthenticator(storage, config.keyCacheTtlMs),
+    workspaceCache: new WorkspaceCache(storage, config.keyCacheTtlMs),
     lastUsed: new LastUsedTracker(storage, config.lastUsedFlushMs),
     now,
     ...jobServices,

@@ -6,12 +6,14 @@ import type { LastUsedTracker } from './auth/last-used.ts';
 import type { ServerConfig } from './config.ts';
 import type { RequestCpuPool } from './cpu/request-cpu-pool.ts';
 import type { JobQueue, JobServices } from './jobs/processing.ts';
+import type { WorkspaceCache } from './routes/admin/workspaces/workspace-cache.ts';
 
 /** What routes may use; it arrives on the Fastify instance, never as a module singleton. */
 export interface Services extends JobServices {
   config: ServerConfig;
   storage: Storage;
   authenticator: ApiKeyAuthenticator;
+  workspaceCache: WorkspaceCache;
   lastUsed: LastUsedTracker;
   now: () => Date;
   jobQueue: JobQueue;

@@ -31,6 +31,7 @@ export default function archiveWorkspace(app: App) {
         workspace.id,
         app.services.now().toISOString(),
       );
+      app.services.workspaceCache.forget(principal.organizationId, workspace.id);
       // Its keys must stop authenticating now, not when their cache entries expire.
       for (const hash of await app.services.storage.apiKeys.hashesOfWorkspace(workspace.id)) {
         app.services.authenticator.invalidate(hash);

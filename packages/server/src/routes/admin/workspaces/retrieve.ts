@@ -18,6 +18,6 @@ export default function retrieveWorkspace(app: App) {
         response: { 200: Workspace, ...errorResponses(401, 403, 404, 429) },
       },
     },
-    async (request) => toWorkspace(await loadWorkspace(app.services, request.principal, request.params.workspace_id)),
+    async (request) => toWorkspace(await loadWorkspace(app.services, request.principal, request.params.workspace_id, { cached: true })),
   );
 }

@@ -49,6 +49,7 @@ export default function updateWorkspace(app: App) {
         patch,
         app.services.now().toISOString(),
       );
+      app.services.workspaceCache.forget(principal.organizationId, workspace.id);
       return toWorkspace(updated ?? workspace);
     },
   );

@@ -3,9 +3,14 @@ import type { Principal } from '../../../auth/principal.ts';
 import { livemodeRequired, notFound } from '../../../errors.ts';
 import type { Services } from '../../../services.ts';
 
-/** Loads a workspace of the caller's organization; ids of other organizations read as 404. */
-export async function loadWorkspace(services: Services, principal: Principal, workspaceId: string): Promise<WorkspaceRow> {
-  const workspace = await services.storage.workspaces.find({ organizationId: principal.organizationId }, workspaceId);
+/**
+ * Loads a workspace of the caller's organization; ids of other organizations read as 404.
+ * `{ cached: true }` is for routes that only show it (workspace-cache.ts).
+ */
+export async function loadWorkspace(services: Services, principal: Principal, workspaceId: string, options: { cached?: boolean } = {}): Promise<WorkspaceRow> {
+  const workspace = options.cached
+    ? await services.workspaceCache.find(principal.organizationId, workspaceId)
+    : await services.storage.workspaces.find({ organizationId: principal.organizationId }, workspaceId);
   if (!workspace) throw notFound(`Workspace ${workspaceId} not found`);
   return workspace;
 }

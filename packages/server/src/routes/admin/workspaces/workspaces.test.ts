@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import Boltz, { AuthenticationError, BadRequestError, ConflictError, NotFoundError, PermissionDeniedError, UnprocessableEntityError } from 'boltz-api';
+import { createAdminKey, createOrganization } from '../../../bootstrap.ts';
 import { rawRequest, startTestServer, type TestServer } from '../../../../test/harness.ts';
 import { assertWorkspaceShape, expectSdkError } from '../../../../test/sdk-assertions.ts';
 
@@ -131,6 +132,23 @@ describe('admin.workspaces through the official SDK', () => {
       const error = await expectSdkError(admin.admin.workspaces.retrieve('ws_doesNotExist0000000'), NotFoundError, 'not_found');
       assert.equal(error.status, 404);
       assert.match(error.error.message, /ws_doesNotExist0000000/);
+    });
+
+    // Retrieval is served from this replica's record cache (workspace-cache.ts).
+    it('shows this replica\'s updates and archiving at once, and never another organization\'s cached workspace', async () => {
+      const created = await admin.admin.workspaces.create({ name: 'Cached' });
+      assert.deepEqual(await admin.admin.workspaces.retrieve(created.id), created);
+      const renamed = await admin.admin.workspaces.update(created.id, { name: 'Renamed', data_retention: { unit: 'hours', value: 3 } });
+      assert.deepEqual(await admin.admin.workspaces.retrieve(created.id), renamed);
+      const archived = await admin.admin.workspaces.archive(created.id);
+      assert.ok(archived.archived_at);
+      assert.deepEqual(await admin.admin.workspaces.retrieve(created.id), archived);
+
+      const other = await createOrganization(server.storage, 'Cache neighbour');
+      const otherAdmin = server.client((await createAdminKey(server.storage, { organizationId: other.organizationId, mode: 'live' })).key);
+      await expectSdkError(otherAdmin.admin.workspaces.retrieve(created.id), NotFoundError, 'not_found');
+      assert.equal((await otherAdmin.admin.workspaces.retrieve(other.defaultWorkspaceId)).id, other.defaultWorkspaceId);
+      await expectSdkError(admin.admin.workspaces.retrieve(other.defaultWorkspaceId), NotFoundError, 'not_found');
     });
   });
 
