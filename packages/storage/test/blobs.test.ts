@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { after, describe, it } from 'node:test';
-import { LocalBlobStore } from '../src/index.ts';
+import { INCOMING_PREFIX, LocalBlobStore } from '../src/index.ts';
 
 describe('LocalBlobStore', () => {
   const root = mkdtempSync(join(tmpdir(), 'boltz-blobs-'));
@@ -39,6 +39,35 @@ describe('LocalBlobStore', () => {
     await blobs.put('ws_3/job_3/file_e', Buffer.from('done'));
     assert.equal(await blobs.removeIncompleteWrites(new Date(Date.now() - 3600_000)), 1);
     assert.deepEqual(readdirSync(join(root, 'ws_3/job_3')).sort(), ['file_d.0a1b2c3d4e5f.tmp', 'file_e']);
+  });
+
+  it('stores a stream as it arrives, atomically, and moves a file taken in to its job', async () => {
+    async function* pieces() {
+      yield Buffer.from('smiles\n');
+      yield Buffer.from('CCO\n');
+    }
+    assert.equal(await blobs.putStream(`${INCOMING_PREFIX}/abc`, pieces()), 11);
+    await blobs.move(`${INCOMING_PREFIX}/abc`, 'ws_4/job_4/library');
+    assert.equal((await blobs.readAll('ws_4/job_4/library')).toString(), 'smiles\nCCO\n');
+    assert.deepEqual(readdirSync(join(root, INCOMING_PREFIX)), []);
+    assert.equal(blobs.localPath('ws_4/job_4/library'), join(root, 'ws_4/job_4/library'));
+
+    // A source that fails mid-way leaves neither the blob nor its temporary file.
+    async function* failing() {
+      yield Buffer.from('half');
+      throw new Error('connection reset');
+    }
+    await assert.rejects(blobs.putStream(`${INCOMING_PREFIX}/def`, failing()), /connection reset/);
+    assert.deepEqual(readdirSync(join(root, INCOMING_PREFIX)), []);
+  });
+
+  it('removes files taken in for a request that never created its job, once they are old', async () => {
+    await blobs.put(`${INCOMING_PREFIX}/stranded`, Buffer.from('a crash came between'));
+    await blobs.put(`${INCOMING_PREFIX}/in-flight`, Buffer.from('a request still checking it'));
+    const long = new Date(Date.now() - 7200_000);
+    utimesSync(join(root, INCOMING_PREFIX, 'stranded'), long, long);
+    assert.equal(await blobs.removeIncompleteWrites(new Date(Date.now() - 3600_000)), 1);
+    assert.deepEqual(readdirSync(join(root, INCOMING_PREFIX)), ['in-flight']);
   });
 
   it('never names a file outside its folder', async () => {

@@ -3,7 +3,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promis
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobStore, ByteRange } from './blob-store.ts';
+import { type BlobStore, type ByteRange, INCOMING_PREFIX } from './blob-store.ts';
 
 const SAFE_KEY = /^[0-9A-Za-z_\-./]+$/;
 /** What `put` writes before renaming into place; left behind only by a process killed mid-write. */
@@ -25,19 +25,41 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async put(key: string, data: Buffer): Promise<void> {
+    await this.putStream(key, [data]);
+  }
+
+  async putStream(key: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<number> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     // Write a temporary file, flush it, then rename: a crash leaves the old state or the new
     // one, never a truncated file under the real name.
     const temporary = `${path}.${randomBytes(6).toString('hex')}${TEMPORARY_SUFFIX}`;
     const handle = await open(temporary, 'w', 0o600);
+    let size = 0;
     try {
-      await handle.writeFile(data);
+      for await (const chunk of source) {
+        await handle.writeFile(chunk); // writes all of it (a bare write may write part)
+        size += chunk.length;
+      }
       await handle.sync();
-    } finally {
+    } catch (error) {
       await handle.close();
+      await rm(temporary, { force: true });
+      throw error;
     }
+    await handle.close();
     await rename(temporary, path);
+    return size;
+  }
+
+  async move(from: string, to: string): Promise<void> {
+    const target = this.pathOf(to);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(this.pathOf(from), target);
+  }
+
+  localPath(key: string): string {
+    return this.pathOf(key);
   }
 
   read(key: string, range?: ByteRange): Readable {
@@ -63,8 +85,9 @@ export class LocalBlobStore implements BlobStore {
       throw error;
     });
     for (const entry of entries) {
-      if (!entry.isFile() || !entry.name.endsWith(TEMPORARY_SUFFIX)) continue;
       const path = join(entry.parentPath, entry.name);
+      const incoming = path.startsWith(join(this.root, INCOMING_PREFIX) + sep);
+      if (!entry.isFile() || !(entry.name.endsWith(TEMPORARY_SUFFIX) || incoming)) continue;
       const { mtime } = await stat(path).catch(() => ({ mtime: new Date() }));
       if (mtime >= olderThan) continue;
       await rm(path, { force: true });
