@@ -23,12 +23,17 @@ export function cpuLimitError(error: unknown, subject: string): unknown {
  * request worker pool: RDKit can take seconds on one SMILES, and a structure file megabytes of
  * parsing, which must not stall the loop. The decoded file inputs are shared with the worker.
  */
-export async function checkAndQuoteInWorker(services: Pick<Services, 'requestCpu' | 'config'>, family: Family, input: unknown, files: readonly ReceivedInputFile[]): Promise<Quote> {
+export async function checkAndQuoteInWorker(services: Pick<Services, 'requestCpu' | 'config' | 'blobs'>, family: Family, input: unknown, files: readonly ReceivedInputFile[]): Promise<Quote> {
   let result;
   try {
-    // Fetched and decoded inputs live in shared memory (sharedBytes of @boltz/shared): handed over, not copied.
-    const decoded = files.map((file) => ({ path: file.path, data: file.data, mediaType: file.mediaType }));
-    result = await services.requestCpu.checkAndQuote(family.kind, input, decoded, services.config.prices);
+    // Fetched and decoded inputs live in shared memory (sharedBytes of @boltz/shared): handed
+    // over, not copied. Streamed ones are read by the worker from where they were stored.
+    const handed = files.map((file) =>
+      'data' in file
+        ? { path: file.path, mediaType: file.mediaType, data: file.data }
+        : { path: file.path, mediaType: file.mediaType, localPath: services.blobs.localPath(file.incomingKey), size: file.size },
+    );
+    result = await services.requestCpu.checkAndQuote(family.kind, input, handed, services.config.prices);
   } catch (error) {
     throw cpuLimitError(error, 'input');
   }

@@ -44,6 +44,8 @@ const START_POLL_MS = 50;
  * (parsing, base64 decoding, sniffing): a safety net, not a policy a client meets.
  */
 const BYTES_TASK_TIMEOUT_MS = 30_000;
+/** Bytes of a streamed file input a check may take a millisecond for, beyond its base time limit. */
+const STREAMED_BYTES_PER_MS = 10_000;
 
 export class CpuLimitExceeded extends Error {
   constructor(
@@ -95,8 +97,11 @@ export class RequestCpuPool {
     return this.run<ParseJsonTask, ParsedJson>('parseJsonBody', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, bytes: view }), [view.buffer as ArrayBuffer]);
   }
 
+  /** The time limit grows with streamed files (an explore library is read at no less than 10 MB/s). */
   checkAndQuote(kind: JobKind, input: unknown, files: CheckAndQuoteTask['files'], prices: PriceTable): Promise<CheckAndQuoteResult> {
-    return this.run<CheckAndQuoteTask, CheckAndQuoteResult>('checkAndQuote', this.limits.taskTimeoutMs, (clock) => ({ clock, kind, input, files, prices }));
+    const streamedBytes = files.reduce((total, file) => total + ('size' in file ? file.size : 0), 0);
+    const timeoutMs = this.limits.taskTimeoutMs + Math.ceil(streamedBytes / STREAMED_BYTES_PER_MS);
+    return this.run<CheckAndQuoteTask, CheckAndQuoteResult>('checkAndQuote', timeoutMs, (clock) => ({ clock, kind, input, files, prices }));
   }
 
   /** A base64 file input decoded, size-checked and sniffed against its declared media type. */

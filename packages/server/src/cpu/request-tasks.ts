@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { loadChemistry } from '@boltz/chemistry';
 import type { JobKind } from '@boltz/shared';
 import type { PriceTable, Quote } from '../billing/prices.ts';
@@ -26,8 +27,11 @@ export interface ParseJsonTask extends TimedTask {
 export interface CheckAndQuoteTask extends TimedTask {
   kind: JobKind;
   input: unknown;
-  /** The request's decoded file inputs (templates, structures) by input path. */
-  files: Array<{ path: string; data: Uint8Array; mediaType: string }>;
+  /**
+   * The request's file inputs by input path: decoded (templates, structures) or, when streamed
+   * (an explore library), where they were stored, read from there as a stream.
+   */
+  files: Array<{ path: string; mediaType: string } & ({ data: Uint8Array } | { localPath: string; size: number })>;
   prices: PriceTable;
 }
 
@@ -67,8 +71,13 @@ export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQu
   const chemistry = await loadChemistry();
   start(task);
   const family = familyOf(task.kind);
-  const files = new Map(task.files.map((file) => [file.path, { data: bufferOf(file.data), mediaType: file.mediaType }]));
-  const details = await family.checkInput(task.input as never, chemistry, files);
+  const files = new Map(task.files.flatMap((file) => ('data' in file ? [[file.path, { data: bufferOf(file.data), mediaType: file.mediaType }] as const] : [])));
+  const streams = new Map(
+    task.files.flatMap((file) =>
+      'localPath' in file ? [[file.path, { mediaType: file.mediaType, size: file.size, chunks: () => createReadStream(file.localPath, { highWaterMark: 1 << 20 }) }] as const] : [],
+    ),
+  );
+  const details = await family.checkInput(task.input as never, chemistry, files, streams);
   if (Object.keys(details).length > 0) return { ok: false, details };
   return { ok: true, quote: family.quote(task.prices, task.input as never, chemistry, files) };
 }

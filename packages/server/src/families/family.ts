@@ -11,6 +11,15 @@ import type { FoundFileInput } from './common/file-input.ts';
 /** Decoded file inputs of a request, keyed by their input path. */
 export type InputFiles = ReadonlyMap<string, InputFile>;
 
+/** A file input too large to hold (`FoundFileInput.streamed`): its bytes, read again on each call. */
+export interface StreamedInputFile {
+  mediaType: string;
+  size: number;
+  chunks(): AsyncIterable<Uint8Array>;
+}
+
+export type StreamedInputFiles = ReadonlyMap<string, StreamedInputFile>;
+
 /**
  * Everything a job family differs in (spec/API.md §8–§10), declared once in the family's folder
  * and listed in the registry (./registry.ts). The job machinery — start, queue, runner, files,
@@ -38,10 +47,11 @@ interface FamilyCommon<K extends JobKind> {
   inputOf(body: Record<string, unknown>): JobInput<K>;
   /**
    * Semantic problems of a schema-valid input, keyed by path (→ 422); empty when none. `files`
-   * holds the decoded file inputs by path (a template's chains, a library's records). Runs in
+   * holds the decoded file inputs by path (a template's chains), `streamed` those read as a
+   * stream from storage (an explore library's records). Runs in
    * the request worker pool; may be async (a library file is read as a stream).
    */
-  checkInput(input: JobInput<K>, chemistry: Chemistry, files: InputFiles): ErrorDetails | Promise<ErrorDetails>;
+  checkInput(input: JobInput<K>, chemistry: Chemistry, files: InputFiles, streamed: StreamedInputFiles): ErrorDetails | Promise<ErrorDetails>;
   quote(prices: PriceTable, input: JobInput<K>, chemistry: Chemistry, files: InputFiles): Quote;
   /** Every file input of the input (URL or base64), fetched or decoded at start. */
   fileInputs(input: JobInput<K>): FoundFileInput[];

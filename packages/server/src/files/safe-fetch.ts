@@ -59,46 +59,14 @@ function overBudget(budget: FetchBudget): InputFetchError {
   return new InputFetchError(`could not be fetched: the job's URL inputs together exceed ${budget.totalBytes} bytes`);
 }
 
-async function readBody(response: IncomingMessage, maxBytes: number, budget: FetchBudget | undefined): Promise<Buffer> {
-  const declared = Number(response.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    response.destroy();
-    throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
-  }
-  if (budget && Number.isFinite(declared) && declared > budget.remaining) {
-    response.destroy();
-    throw overBudget(budget);
-  }
-  // With a declared length the bytes go straight into their shared buffer, chunk by chunk, so
-  // that a job's worth of inputs is not held twice until the last chunk arrives.
-  const into = Number.isFinite(declared) ? sharedBytes([], declared) : undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response) {
-    const bytes = chunk as Buffer;
-    if (size + bytes.length > maxBytes || (into && size + bytes.length > into.length)) {
-      response.destroy();
-      throw new InputFetchError(`file is larger than ${into ? 'its declared length' : `${maxBytes} bytes`}`);
-    }
-    if (budget && (budget.remaining -= bytes.length) < 0) {
-      response.destroy();
-      throw overBudget(budget);
-    }
-    if (into) into.set(bytes, size);
-    else chunks.push(bytes);
-    size += bytes.length;
-  }
-  return into ? into.subarray(0, size) : sharedBytes(chunks, size);
+function fetchFailure(error: unknown, policy: FetchPolicy, signal: AbortSignal): InputFetchError {
+  if (error instanceof InputFetchError) return error;
+  if (signal.aborted) return new InputFetchError(`could not be fetched within ${policy.timeoutMs} ms`);
+  return new InputFetchError(`could not be fetched: ${(error as Error).message}`);
 }
 
-/**
- * Fetches a `{type: "url"}` file input (spec/API.md §7.6): http(s) only, redirects followed
- * and vetted like the first hop, one overall timeout, a size cap per file and one per job (the
- * shared budget), and no loopback, link-local or private destinations unless the deployment
- * allows them.
- */
-export async function fetchInputUrl(rawUrl: string, policy: FetchPolicy): Promise<{ data: Buffer; contentType?: string }> {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
+/** A successful response, after redirects (each hop vetted like the first). */
+async function open(rawUrl: string, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -119,12 +87,69 @@ export async function fetchInputUrl(rawUrl: string, policy: FetchPolicy): Promis
         response.resume();
         throw new InputFetchError(`could not be fetched: the server answered HTTP ${status}`);
       }
-      return { data: await readBody(response, policy.maxBytes, policy.budget), contentType: response.headers['content-type'] };
+      return response;
     }
     throw new InputFetchError(`could not be fetched: more than ${MAX_REDIRECTS} redirects`);
   } catch (error) {
-    if (error instanceof InputFetchError) throw error;
-    if (signal.aborted) throw new InputFetchError(`could not be fetched within ${policy.timeoutMs} ms`);
-    throw new InputFetchError(`could not be fetched: ${(error as Error).message}`);
+    throw fetchFailure(error, policy, signal);
   }
+}
+
+/**
+ * The response's bytes as they arrive, within the file's size cap and the job's budget (the
+ * declared length is checked before the first byte). Failures of the download become
+ * InputFetchErrors; stopping early, or a consumer's failure, closes the socket.
+ */
+async function* body(response: IncomingMessage, maxBytes: number, policy: FetchPolicy, signal: AbortSignal): AsyncGenerator<Buffer> {
+  const { budget } = policy;
+  try {
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
+    if (budget && Number.isFinite(declared) && declared > budget.remaining) throw overBudget(budget);
+    let size = 0;
+    for await (const chunk of response) {
+      const bytes = chunk as Buffer;
+      if ((size += bytes.length) > maxBytes) throw new InputFetchError(`file is larger than ${maxBytes} bytes`);
+      if (budget && (budget.remaining -= bytes.length) < 0) throw overBudget(budget);
+      // A consumer that fails or stops ends the loop through `finally`, never through `catch`.
+      yield bytes;
+    }
+  } catch (error) {
+    throw fetchFailure(error, policy, signal);
+  } finally {
+    response.destroy();
+  }
+}
+
+/**
+ * Fetches a `{type: "url"}` file input (spec/API.md §7.6): http(s) only, redirects followed
+ * and vetted like the first hop, one overall timeout, a size cap per file and one per job (the
+ * shared budget), and no loopback, link-local or private destinations unless the deployment
+ * allows them. The bytes land in shared memory, handed to the request workers without a copy.
+ */
+export async function fetchInputUrl(rawUrl: string, policy: FetchPolicy): Promise<{ data: Buffer }> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const response = await open(rawUrl, policy, signal);
+  // With a declared length the bytes go straight into their shared buffer, chunk by chunk, so
+  // that a job's worth of inputs is not held twice until the last chunk arrives.
+  const declared = Number(response.headers['content-length']);
+  const into = Number.isFinite(declared) && declared <= policy.maxBytes ? sharedBytes([], declared) : undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const bytes of body(response, into ? into.length : policy.maxBytes, policy, signal)) {
+    if (into) into.set(bytes, size);
+    else chunks.push(bytes);
+    size += bytes.length;
+  }
+  return { data: into ? into.subarray(0, size) : sharedBytes(chunks, size) };
+}
+
+/**
+ * `fetchInputUrl` for a file too large to hold (an explore library): `consume` takes the bytes
+ * as they arrive — up to `maxBytes`, outside the job's in-memory budget — and writes them on.
+ */
+export async function streamInputUrl<T>(rawUrl: string, policy: FetchPolicy, maxBytes: number, consume: (chunks: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const response = await open(rawUrl, policy, signal);
+  return consume(body(response, maxBytes, { ...policy, budget: undefined }, signal));
 }

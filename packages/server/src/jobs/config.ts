@@ -69,6 +69,10 @@ export interface JobsConfig {
     /** BOLTZ_INPUT_FETCH_TOTAL_MAX_BYTES: bytes fetched for one job's URL inputs together. */
     inputFetchTotalMaxBytes: number;
     inputFetchTimeoutMs: number;
+    /** BOLTZ_LIBRARY_FILE_MAX_BYTES: size cap of a streamed file input (an explore library), kept on disk rather than in memory. */
+    libraryMaxBytes: number;
+    /** BOLTZ_LIBRARY_URL_TIMEOUT_MS: time to download a streamed file input. */
+    libraryFetchTimeoutMs: number;
     allowPrivateUrls: boolean;
   };
 }
@@ -156,6 +160,9 @@ export function loadJobsConfig(env: NodeJS.ProcessEnv): JobsConfig {
       inputUrlsMax: integer(env, 'BOLTZ_INPUT_URLS_MAX', 16, 0, 1000),
       inputFetchTotalMaxBytes: integer(env, 'BOLTZ_INPUT_FETCH_TOTAL_MAX_BYTES', 100 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
       inputFetchTimeoutMs: integer(env, 'BOLTZ_INPUT_URL_TIMEOUT_MS', 10_000, 100, 600_000),
+      // The API's explore library limit (spec/API.md §10) is the default.
+      libraryMaxBytes: integer(env, 'BOLTZ_LIBRARY_FILE_MAX_BYTES', 375 * 1024 * 1024, 1, 16 * 1024 * 1024 * 1024),
+      libraryFetchTimeoutMs: integer(env, 'BOLTZ_LIBRARY_URL_TIMEOUT_MS', 300_000, 100, 3_600_000),
       allowPrivateUrls: flag(env, 'BOLTZ_ALLOW_PRIVATE_URLS', false),
     },
   };

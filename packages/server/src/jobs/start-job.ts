@@ -7,7 +7,7 @@ import type { Quote } from '../billing/prices.ts';
 import { checkAndQuoteInWorker } from '../cpu/request-checks.ts';
 import { engineUnavailable, idempotencyConflict, validationError } from '../errors.ts';
 import type { Family } from '../families/family.ts';
-import { type ReceivedInputFile, receiveInputFiles } from '../files/input-files.ts';
+import { type ReceivedInputFile, discardIncoming, receiveInputFiles } from '../files/input-files.ts';
 import type { Services } from '../services.ts';
 import { requestFingerprint } from './fingerprint.ts';
 import { newFileRow, storedFileOf } from './job-files.ts';
@@ -38,7 +38,12 @@ interface CheckedInput {
  */
 export async function checkAndQuote<K extends Family['kind']>(services: Services, family: Family & { kind: K }, input: JobInput<K>): Promise<CheckedInput> {
   const received = await receiveInputFiles(services, family.fileInputs(input as never));
-  return { quote: await checkAndQuoteInWorker(services, family, input, received), received };
+  try {
+    return { quote: await checkAndQuoteInWorker(services, family, input, received), received };
+  } catch (error) {
+    await discardIncoming(services.blobs, received);
+    throw error;
+  }
 }
 
 /** The stored input: uploaded files (and a screen's candidate list) replaced by references to their stored copies. */
@@ -100,7 +105,7 @@ export async function startJob(services: Services, family: Family, principal: Pr
   const nowIso = now.toISOString();
   const id = newId(family.idPrefix, now.getTime());
   const owner = { id, organization_id: scope.organizationId, workspace_id: workspace.id };
-  const fileRows: FileRow[] = stored.map((file) => newFileRow(owner, 'input', { filename: file.filename, mediaType: file.mediaType, size: file.data.length }, nowIso));
+  const fileRows: FileRow[] = stored.map((file) => newFileRow(owner, 'input', { filename: file.filename, mediaType: file.mediaType, size: 'data' in file ? file.data.length : file.size }, nowIso));
   const replacements = new Map<unknown, unknown>(stored.map((file, i) => [file.source, { ...file.echo, ...storedFileOf(fileRows[i]) }]));
   const row: NewJobRow = {
     ...owner,
@@ -131,7 +136,8 @@ export async function startJob(services: Services, family: Family, principal: Pr
     lease_expires_at: null,
   };
 
-  await Promise.all(stored.map((file, i) => blobs.put(fileRows[i].storage_key, file.data)));
+  // A streamed file is already stored: it only moves to its job's key.
+  await Promise.all(stored.map((file, i) => ('data' in file ? blobs.put(fileRows[i].storage_key, file.data) : blobs.move(file.incomingKey, fileRows[i].storage_key))));
   try {
     await storage.transaction(async (tx) => {
       // The spending lock comes first (billing/spending.ts); test mode reserves nothing.

@@ -56,6 +56,11 @@ export interface FoundFileInput {
   allowedMediaTypes: string[];
   /** Fields of the file object that the echoed input keeps beside the file's URL (a template's `id`). */
   echo?: Record<string, unknown>;
+  /**
+   * Too large to hold (an explore library, up to 375 MiB): written to storage as it arrives and
+   * checked as a stream from there, within BOLTZ_LIBRARY_FILE_MAX_BYTES.
+   */
+  streamed?: boolean;
 }
 
 /**

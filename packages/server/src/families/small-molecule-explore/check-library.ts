@@ -1,27 +1,23 @@
 import { LibraryFileError, readMoleculeLibrary } from '@boltz/chemistry';
-import { EXPLORE_LIBRARY_PATH, type InputFile, type JobInput } from '@boltz/engines';
+import { EXPLORE_LIBRARY_PATH, type JobInput } from '@boltz/engines';
 import type { ErrorDetails } from '../../errors.ts';
+import type { StreamedInputFile } from '../family.ts';
 
 type Input = JobInput<'small_molecule_explore'>;
 
-/** The file's bytes as a stream of 1 MiB chunks, the way the reader takes a download. */
-async function* chunks(data: Buffer): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < data.length; at += 1 << 20) yield data.subarray(at, at + (1 << 20));
-}
-
 /**
  * What can be told of an explore library before the run (spec/API.md §10), reading it in one
- * streaming pass without chemistry (packages/chemistry library-file.ts): UTF-8, within 375 MiB
+ * streaming pass from storage without chemistry (packages/chemistry library-file.ts): UTF-8, within 375 MiB
  * and 5,000,000 records, the columns present, quoting sound, ids within 1,024 bytes — each
  * problem with its line — and `budget` at most the records left after exact repeats. Invalid,
  * filtered and chemically identical molecules are only known once the run prepares the library
  * (its `rejection_summary`); a budget above what remains then scores all of it.
  */
-export async function checkLibrary(input: Input, file: InputFile | undefined): Promise<ErrorDetails> {
+export async function checkLibrary(input: Input, file: StreamedInputFile | undefined): Promise<ErrorDetails> {
   if (!file) return { [EXPLORE_LIBRARY_PATH]: 'is missing' };
   const { library } = input;
   try {
-    const summary = await readMoleculeLibrary(chunks(file.data), { format: library.format, smiles_column: library.smiles_column, id_column: library.id_column }, () => {});
+    const summary = await readMoleculeLibrary(file.chunks(), { format: library.format, smiles_column: library.smiles_column, id_column: library.id_column }, () => {});
     const distinct = summary.records - summary.duplicateSmiles;
     if (input.budget > distinct) {
       return { budget: `is ${input.budget}, but the library has ${distinct} distinct records (${summary.records} in all, ${summary.duplicateSmiles} exact repeats); the budget may not exceed the library` };

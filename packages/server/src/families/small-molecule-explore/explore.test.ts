@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { MoleculeFilters } from '@boltz/chemistry';
 import { type TestServer, snapshotDatabase, startTestServer } from '../../../test/harness.ts';
@@ -167,5 +171,81 @@ describe('small-molecule explore', () => {
     ];
     await assertRefusedAt([(r) => client.smallMolecule.explore.start(r)], cases);
     assert.equal(await snapshotDatabase(server.storage), before);
+  });
+});
+
+/**
+ * Libraries by URL are streamed to storage and checked as a stream from there (files/input-files.ts):
+ * with a 64 KiB cap on held file inputs, a library several times larger starts, its stored copy is
+ * byte-identical, and refused libraries leave nothing behind — no job, no stored file.
+ */
+describe('small-molecule explore libraries by URL, streamed to storage', () => {
+  let server: TestServer;
+  let key: string;
+  let files: Server;
+  let baseUrl: string;
+  const distinct = filterLibrary().slice(0, 40).map((m) => m.smiles);
+  // Repeats of the same few molecules pad it to ~10× the held-file cap.
+  const big = ['smiles,compound_id', ...Array.from({ length: 12_000 }, (_, i) => `"${distinct[i % distinct.length]}",c${i}`)].join('\n') + '\n';
+  const bodies: Record<string, Buffer> = {
+    '/big.csv': Buffer.from(big),
+    '/too-big.csv': Buffer.from('smiles\n' + 'CCO\n'.repeat(300_000)),
+    '/no-column.csv': Buffer.from('structure,id\nCCO,a\n'),
+    '/latin1.csv': Buffer.concat([Buffer.from('smiles,id\nCCO,a\nCCN,'), Buffer.from([0xe9]), Buffer.from('\n')]),
+    '/nul.csv': Buffer.from('smiles,id\nCCO,a\u0000\n'),
+  };
+
+  before(async () => {
+    files = createServer((request, response) => {
+      const body = bodies[request.url ?? ''];
+      if (!body) return void response.writeHead(404).end();
+      // In pieces without a declared length, as a large download arrives.
+      response.writeHead(200, { 'content-type': 'text/csv' });
+      for (let at = 0; at < body.length; at += 50_000) response.write(body.subarray(at, at + 50_000));
+      response.end();
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    server = await startTestServer({ BOLTZ_ALLOW_PRIVATE_URLS: 'true', BOLTZ_INPUT_FILE_MAX_BYTES: String(64 * 1024), BOLTZ_LIBRARY_FILE_MAX_BYTES: String(1024 * 1024) });
+    key = await workspaceKey(server, await newWorkspace(server, 'Streamers'), 'test');
+  });
+  after(async () => {
+    await server.close();
+    files.close();
+  });
+
+  const incomingFiles = () => {
+    const folder = join(server.config.dataDir, 'results', 'incoming');
+    return existsSync(folder) ? readdirSync(folder) : [];
+  };
+
+  it('takes a library larger than the held-file cap, stores it whole and explores it', async () => {
+    const client = server.client(key);
+    assert.ok(bodies['/big.csv'].length > 4 * 64 * 1024);
+    const started = await client.smallMolecule.explore.start({ budget: 5, library: { format: 'csv', smiles_column: 'smiles', id_column: 'compound_id', source: { type: 'url', url: `${baseUrl}/big.csv` } }, target });
+    const stored = await fetch((started.input as any).library.source.url);
+    assert.ok(Buffer.from(await stored.arrayBuffer()).equals(bodies['/big.csv']), 'the stored library is the downloaded one, byte for byte');
+    const done = await waitForMoleculeRun(client, 'explore', started.id, (run) => ['succeeded', 'failed'].includes(run.status));
+    assert.equal(done.status, 'succeeded', JSON.stringify(done.error));
+    assert.equal(done.progress?.num_molecules_scored, 5);
+    assert.equal(done.progress?.rejection_summary?.duplicate_count, 12_000 - (done.progress?.library_size ?? 0) - (done.progress?.rejection_summary?.filtered_count ?? 0) - (done.progress?.rejection_summary?.invalid_count ?? 0));
+    assert.deepEqual(incomingFiles(), [], 'the incoming copy moved to the run');
+  });
+
+  it('refuses oversize, column-less, non-UTF-8, NUL-laden and missing libraries with path-named errors, keeping nothing', async () => {
+    const client = server.client(key);
+    const before = await snapshotDatabase(server.storage);
+    const library = (path: string) => ({ format: 'csv' as const, source: { type: 'url' as const, url: `${baseUrl}${path}` } });
+    const cases: Array<[unknown, number, string, RegExp?]> = [
+      [{ budget: 1, target, library: library('/too-big.csv') }, 422, 'library.source', /larger than 1048576 bytes/],
+      [{ budget: 1, target, library: library('/no-column.csv') }, 422, 'library.smiles_column', /smiles/],
+      [{ budget: 1, target, library: library('/latin1.csv') }, 422, 'library.source', /line 3: not valid UTF-8/],
+      [{ budget: 1, target, library: library('/nul.csv') }, 422, 'library.source', /NUL/],
+      [{ budget: 1, target, library: library('/missing.csv') }, 422, 'library.source', /HTTP 404/],
+      [{ budget: 50, target, library: library('/big.csv') }, 422, 'budget', /distinct records/],
+    ];
+    await assertRefusedAt([(r) => client.smallMolecule.explore.start(r)], cases);
+    assert.equal(await snapshotDatabase(server.storage), before);
+    assert.deepEqual(incomingFiles(), []);
   });
 });

@@ -35,12 +35,12 @@ export const SMALL_MOLECULE_EXPLORE: PipelineFamily<'small_molecule_explore'> = 
     target: EXAMPLE_TARGET,
   },
   inputOf: ({ idempotency_key: _key, workspace_id: _workspace, ...input }) => input as Input,
-  async checkInput(input, chemistry, files) {
-    return { ...(await checkMoleculeRequest(input, chemistry)), ...(await checkLibrary(input, files.get(EXPLORE_LIBRARY_PATH))) };
+  async checkInput(input, chemistry, _files, streamed) {
+    return { ...(await checkMoleculeRequest(input, chemistry)), ...(await checkLibrary(input, streamed.get(EXPLORE_LIBRARY_PATH))) };
   },
   // Unit = scored molecule, at most `budget`.
   quote: (prices, input) => quote(prices, 'small_molecule_library_screen', { numUnits: input.budget }),
-  fileInputs: (input) => [{ path: EXPLORE_LIBRARY_PATH, file: input.library.source, allowedMediaTypes: [LIBRARY_MEDIA_TYPE[input.library.format]] }],
+  fileInputs: (input) => [{ path: EXPLORE_LIBRARY_PATH, file: input.library.source, allowedMediaTypes: [LIBRARY_MEDIA_TYPE[input.library.format]], streamed: true }],
   initialProgress: (input) => ({ phase: 'preparing_library', num_molecules_scored: 0, num_molecules_failed: 0, total_molecules_to_score: input.budget }),
   engines: {
     test: (timing) => createSyntheticExploreEngine({ timing: SYNTHETIC_PIPELINE_TIMING[timing] }),

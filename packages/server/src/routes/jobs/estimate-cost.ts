@@ -1,5 +1,6 @@
 import { toEstimateCostResponse } from '../../billing/prices.ts';
 import type { Family } from '../../families/family.ts';
+import { discardIncoming } from '../../files/input-files.ts';
 import { type StartBody, checkAndQuote } from '../../jobs/start-job.ts';
 import { workspaceForNewJob } from '../../jobs/workspace-selection.ts';
 import { errorResponses } from '../../schemas/common.ts';
@@ -26,7 +27,9 @@ export function estimateCostRoute(family: Family) {
       async (request) => {
         const body = request.body as StartBody;
         await workspaceForNewJob(app.services, request.principal, body.workspace_id);
-        const { quote } = await checkAndQuote(app.services, family, family.inputOf(body));
+        const { quote, received } = await checkAndQuote(app.services, family, family.inputOf(body));
+        // Creates nothing: what was taken in to check goes (a streamed file was stored).
+        await discardIncoming(app.services.blobs, received);
         return toEstimateCostResponse(quote);
       },
     );
