@@ -4,7 +4,9 @@
 // A filter keeps the scenarios whose names contain it, plus the baselines they compare with;
 // the filter `latency` selects the submit-to-succeeded measurement, which follows the table;
 // the filter `synthetic` the synthetic engine's CPU time for a 1,000-residue complex (one core);
-// the filter `cli` start-up times: boltz-api --version and a retrieve, the server to /healthz.
+// the filter `cli` start-up times: boltz-api --version and a retrieve, the server to /healthz;
+// the filter `explore` explore library ingestion of 5,000,000 records (~366 MiB): the reader
+// alone, then an explore start fetching it by URL (scripts/bench/explore-*.ts).
 // The bench builds first (scripts/build.mjs) and measures the compiled server and CLI.
 // Test-mode jobs run with `instant` timing by default, so that latencies measure the server
 // (queue, runners, synthetic engine, files) rather than the configured waits.
@@ -66,11 +68,13 @@ function printTable(rows: string[][]): void {
   for (const row of rows) process.stdout.write(`${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`);
 }
 
-const SECTIONS = ['latency', 'synthetic', 'cli'];
+const SECTIONS = ['latency', 'synthetic', 'cli', 'explore'];
 const scenarioFilters = positionals.filter((filter) => !SECTIONS.includes(filter));
 const measureLatency = positionals.length === 0 || positionals.includes('latency');
 const measureEngine = positionals.length === 0 || positionals.includes('synthetic');
 const measureCli = positionals.length === 0 || positionals.includes('cli');
+const measureExplore = positionals.length === 0 || positionals.includes('explore');
+const EXPLORE_RECORDS = '5000000';
 const built = spawnSync(process.execPath, [new URL('./build.mjs', import.meta.url).pathname], { stdio: 'inherit' });
 if (built.status !== 0) throw new Error('npm run build failed');
 const scenarios = scenarioFilters.length === 0 && positionals.length > 0 ? [] : selectScenarios(scenarioFilters);
@@ -104,6 +108,15 @@ try {
         return [t.what, t.medianMs.toFixed(0), t.maxMs.toFixed(0), `+${(t.medianMs - node).toFixed(0)} ms`, met];
       }),
     ]);
+    process.stdout.write('\n');
+  }
+  if (measureExplore) {
+    process.stdout.write(`Explore library ingestion, ${EXPLORE_RECORDS} records (each script in a process of its own):\n`);
+    for (const script of ['explore-library-ingestion.ts', 'explore-start.ts']) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', new URL(`./bench/${script}`, import.meta.url).pathname, '--records', EXPLORE_RECORDS], { encoding: 'utf8' });
+      process.stdout.write(run.stdout + run.stderr);
+      if (run.status !== 0 || run.stdout.includes('MISSED')) goalsMissed = true;
+    }
     process.stdout.write('\n');
   }
   // Before the load scenarios: their job submissions would leave a backlog ahead of these jobs.
