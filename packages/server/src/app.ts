@@ -94,7 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
 
   app.addSchema(ErrorBody);
   installRequestIdHeader(app);
-  installValidation(app);
+  installValidation(app, requestCpu);
   installBodyLimits(app, config.bodyLimits);
   installJsonBodyParser(app, requestCpu);
   installErrorHandler(app);

@@ -4,7 +4,7 @@ import type { PriceTable, Quote } from '../billing/prices.ts';
 import type { ParsedJson } from '../plugins/json-text.ts';
 import type { DecodedFile } from '../files/base64-file.ts';
 import { bufferOf } from '@boltz/shared';
-import type { CheckAndQuoteResult, CheckAndQuoteTask, DecodeFileTask, ParseJsonTask, SniffFileTask, TimedTask } from './request-tasks.ts';
+import type { CheckAndQuoteResult, CheckAndQuoteTask, CompileValidatorTask, DecodeFileTask, ParseJsonTask, SniffFileTask, TimedTask } from './request-tasks.ts';
 
 /**
  * Worker threads for the CPU work of requests (DESIGN.md: the event loop serves requests only):
@@ -95,6 +95,11 @@ export class RequestCpuPool {
     const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const view = owned ? bytes : Uint8Array.prototype.slice.call(bytes);
     return this.run<ParseJsonTask, ParsedJson>('parseJsonBody', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, bytes: view }), [view.buffer as ArrayBuffer]);
+  }
+
+  /** A route schema compiled to Ajv's standalone code (plugins/validation.ts). */
+  compileValidator(schema: unknown, forParameters: boolean): Promise<string> {
+    return this.run<CompileValidatorTask, string>('compileValidator', BYTES_TASK_TIMEOUT_MS, (clock) => ({ clock, schema, forParameters }));
   }
 
   /** The time limit grows with streamed files (an explore library is read at no less than 10 MB/s). */

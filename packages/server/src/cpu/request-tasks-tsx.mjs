@@ -6,4 +6,4 @@ import { register } from 'tsx/esm/api';
 register();
 const tasks = await import('./request-tasks.ts');
 
-export const { warmUp, parseJsonBody, checkAndQuote, decodeFile, sniffFile } = tasks;
+export const { warmUp, parseJsonBody, checkAndQuote, compileValidator, decodeFile, sniffFile } = tasks;

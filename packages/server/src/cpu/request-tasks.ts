@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import { loadChemistry } from '@boltz/chemistry';
 import type { JobKind } from '@boltz/shared';
 import type { PriceTable, Quote } from '../billing/prices.ts';
@@ -8,6 +9,7 @@ import { sniffMediaType } from '../files/media-types.ts';
 import { bufferOf, sharedBytes } from '@boltz/shared';
 import { familyOf } from '../families/registry.ts';
 import { type ParsedJson, parseJsonText } from '../plugins/json-text.ts';
+import { newAjv } from '../plugins/validation.ts';
 
 /**
  * The request path's CPU work, run in the worker threads of request-cpu-pool.ts (this file is
@@ -46,7 +48,14 @@ export interface SniffFileTask extends TimedTask {
   allowedMediaTypes: string[];
 }
 
+export interface CompileValidatorTask extends TimedTask {
+  schema: unknown;
+  forParameters: boolean;
+}
+
 export type CheckAndQuoteResult = { ok: true; quote: Quote } | { ok: false; details: ErrorDetails };
+
+const standaloneCode = standaloneModule.default ?? standaloneModule;
 
 // Loaded while the worker waits for its first task rather than during it.
 void loadChemistry();
@@ -80,6 +89,13 @@ export async function checkAndQuote(task: CheckAndQuoteTask): Promise<CheckAndQu
   const details = await family.checkInput(task.input as never, chemistry, files, streams);
   if (Object.keys(details).length > 0) return { ok: false, details };
   return { ok: true, quote: family.quote(task.prices, task.input as never, chemistry, files) };
+}
+
+/** A route schema as Ajv's standalone code, which the event loop evaluates (plugins/validation.ts). */
+export function compileValidator(task: CompileValidatorTask): string {
+  start(task);
+  const ajv = newAjv(task.forParameters, { standalone: true });
+  return standaloneCode(ajv, ajv.compile(task.schema as object));
 }
 
 /** A base64 file input (spec/API.md §7.6): decoded, size-checked and sniffed. */

@@ -1,14 +1,22 @@
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, SafePromiseLike } from 'fastify';
+import { createRequire } from 'node:module';
 import { parse as parseQueryString } from 'node:querystring';
 import { invalidRequest, type ErrorDetails } from '../errors.ts';
+import type { RequestCpuPool } from '../cpu/request-cpu-pool.ts';
+
+const requireFromHere = createRequire(import.meta.url);
 
 const Ajv = AjvModule.default ?? AjvModule;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
-/** Exported so that schema tests compile request schemas exactly as the server does. */
-export function newAjv(forParameters: boolean) {
+/**
+ * Exported so that schema tests compile request schemas exactly as the server does.
+ * `standalone`: keep the generated code, for `standaloneCode` (a request worker compiles, the
+ * event loop only evaluates the result; see `installValidation`).
+ */
+export function newAjv(forParameters: boolean, options: { standalone?: boolean } = {}) {
   // Bodies are strict: a string where a number belongs is a client bug, reported as 400.
   // Query strings and path parameters only carry text, so those are coerced.
   // `discriminator`: unions tagged by `type` (`oneOf` + `discriminator`) validate only the
@@ -21,6 +29,7 @@ export function newAjv(forParameters: boolean) {
     allErrors: false,
     strict: false,
     discriminator: true,
+    code: { source: options.standalone === true },
   });
   addFormats(ajv);
   return ajv;
@@ -113,46 +122,78 @@ export function parseQuery(text: string): Record<string, string | string[]> {
   return out;
 }
 
+/** Turns the CommonJS module `standaloneCode` writes into its validation function. */
+function evaluateStandalone(code: string): ValidateFunction {
+  const module = { exports: {} as { default?: ValidateFunction } };
+  // The code is Ajv's output for our own route schemas, compiled in a request worker; it
+  // requires only Ajv's runtime helpers and ajv-formats.
+  new Function('require', 'module', 'exports', code)(requireFromHere, module, module.exports);
+  return module.exports.default!;
+}
+
+interface PendingSchema {
+  schema: unknown;
+  forParameters: boolean;
+  size: number;
+  install(validate: ValidateFunction): void;
+  /** Settles once the worker's compile is installed, or has failed (then the event loop compiles at first use). */
+  compiled?: Promise<void>;
+}
+
 /**
- * Route schemas compile on their first use, or in the background once the server listens,
- * whichever comes first: compiling them all before listening (the job families' start bodies
- * are large schemas) took most of the start-up (`npm run bench -- cli`).
+ * Route schemas compile in the request worker pool once the server is ready, largest first:
+ * compiling one on the event loop froze it for up to 400 ms (the protein design start body, a
+ * 150 KB schema), which every client then waits out. The worker returns Ajv's standalone code
+ * and the event loop only evaluates it. A request that arrives before its route's schema is
+ * compiled awaits the worker (an async validator, which Fastify supports); should the worker
+ * fail, the schema compiles where it is needed, as a last resort.
  */
-export function installValidation(app: FastifyInstance): void {
-  const bodyAjv = newAjv(false);
-  const parameterAjv = newAjv(true);
-  const uncompiled = new Set<() => unknown>();
+export function installValidation(app: FastifyInstance, workers: Pick<RequestCpuPool, 'compileValidator'>): void {
+  const ajvFor = { body: newAjv(false), parameters: newAjv(true) };
+  const pending: PendingSchema[] = [];
   app.setValidatorCompiler(({ schema, httpPart }) => {
+    const forParameters = httpPart !== 'body';
+    const ajv = forParameters ? ajvFor.parameters : ajvFor.body;
     let validate: ValidateFunction | undefined;
-    const compile = () => {
-      uncompiled.delete(compile);
-      validate ??= (httpPart === 'body' ? bodyAjv : parameterAjv).compile(schema);
-      return validate;
+    const entry: PendingSchema = { schema, forParameters, size: JSON.stringify(schema).length, install: (compiled) => void (validate ??= compiled) };
+    pending.push(entry);
+    const run = (data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+      validate ??= ajv.compile(schema);
+      return { valid: validate(data, context) as boolean, errors: validate.errors };
     };
-    uncompiled.add(compile);
     // `schemaEnv` tells Fastify that this is an Ajv function, which it hands the request as
     // the parent of the validated value (so Ajv may replace it when it coerces or defaults).
-    const lazy = Object.assign(
+    const validator = Object.assign(
       (data: unknown, context?: Parameters<ValidateFunction>[1]) => {
-        const compiled = compile();
-        const valid = compiled(data, context);
-        lazy.errors = compiled.errors;
+        if (!validate && entry.compiled) {
+          // Errors travel in the rejection, not on `validator.errors`, which another request may reset meanwhile.
+          return entry.compiled.then(() => {
+            const { valid, errors } = run(data, context);
+            if (valid) return true as const;
+            throw Object.assign(validationFailure(errors as ErrorObject[], httpPart ?? 'body'), { validation: errors });
+          }) as unknown as SafePromiseLike<true>;
+        }
+        const { valid, errors } = run(data, context);
+        validator.errors = errors;
         return valid;
       },
       { schemaEnv: true, errors: undefined as ValidateFunction['errors'] },
     );
-    return lazy;
+    return validator;
   });
   app.setSchemaErrorFormatter((errors, dataVar) => validationFailure(errors as ErrorObject[], dataVar));
-  app.addHook('onListen', (done) => {
-    // One schema per turn of the event loop, so that requests are served in between.
-    const next = () => {
-      const [compile] = uncompiled;
-      if (!compile) return;
-      compile();
-      setImmediate(next).unref();
-    };
-    setImmediate(next).unref();
+  app.addHook('onReady', (done) => {
+    // One at a time: the pool's queue is short, and requests' own checks share it.
+    let chain = Promise.resolve();
+    for (const entry of pending.splice(0).sort((a, b) => b.size - a.size)) {
+      entry.compiled = chain = chain.then(async () => {
+        try {
+          entry.install(evaluateStandalone(await workers.compileValidator(entry.schema, entry.forParameters)));
+        } catch {
+          // Compiled at first use instead.
+        }
+      });
+    }
     done();
   });
 }
