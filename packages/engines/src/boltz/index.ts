@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { loadChemistry } from '@boltz/chemistry';
 import { EngineFailure, withoutHostPaths } from '../engine-failure.ts';
+import { pythonPackageVersion } from '../live/probe.ts';
 import type { EngineOutcome, PredictionEngine } from '../engine.ts';
 import { classifyFailure } from './failure.ts';
 import { readBoltzOutput } from './output.ts';
@@ -27,20 +27,13 @@ export interface BoltzEngineOptions extends BoltzDeployment {
 
 const DEFAULT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 
-/** `boltz` is a Python console script: the interpreter beside it knows the package version. */
-function detectPackageVersion(executable: string): string | undefined {
-  const python = join(dirname(executable), 'python');
-  const result = spawnSync(python, ['-c', 'import importlib.metadata as m; print(m.version("boltz"))'], { encoding: 'utf8', timeout: 20_000 });
-  return result.status === 0 ? result.stdout.trim() || undefined : undefined;
-}
-
 /**
  * The live engine: the open-source Boltz-2 model through `boltz predict` (spec/ENGINE.md).
  * Structure-and-binding only; ADME and the pipelines have no open-source engine (§8).
  */
 export function createBoltzEngine(options: BoltzEngineOptions): PredictionEngine {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const packageVersion = options.packageVersion ?? detectPackageVersion(options.executable) ?? 'unknown version';
+  const packageVersion = options.packageVersion ?? pythonPackageVersion(options.executable, 'boltz') ?? 'unknown version';
   // The package ships Boltz-2 weights; the wire keeps `model: "boltz-2.1"` (§1).
   const version = `boltz2 (boltz ${packageVersion})`;
   const failed = (error: { code: string; message: string; details?: Record<string, string> }): EngineOutcome => ({ status: 'failed', version, error });

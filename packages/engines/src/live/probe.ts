@@ -49,11 +49,22 @@ export function resolveExecutable(executable: string): string | undefined {
   });
 }
 
-/** The version of a Python package in the virtualenv of a console script; undefined when it cannot be read. */
+/** Versions read so far, by Python and package (undefined: could not be read). */
+const packageVersions = new Map<string, string | undefined>();
+
+/**
+ * The version of a Python package in the virtualenv of a console script; undefined when it
+ * cannot be read. Read once per process, when the engines are built and probed at start-up:
+ * starting Python takes seconds, which `/readyz` (probing again) must not spend on the event loop.
+ */
 export function pythonPackageVersion(executable: string, pythonPackage: string): string | undefined {
   const python = join(dirname(executable), 'python');
-  const result = spawnSync(python, ['-c', `import importlib.metadata as m; print(m.version(${JSON.stringify(pythonPackage)}))`], { encoding: 'utf8', timeout: 20_000 });
-  return result.status === 0 ? result.stdout.trim() || undefined : undefined;
+  const key = `${python}\u0000${pythonPackage}`;
+  if (!packageVersions.has(key)) {
+    const result = spawnSync(python, ['-c', `import importlib.metadata as m; print(m.version(${JSON.stringify(pythonPackage)}))`], { encoding: 'utf8', timeout: 20_000 });
+    packageVersions.set(key, result.status === 0 ? result.stdout.trim() || undefined : undefined);
+  }
+  return packageVersions.get(key);
 }
 
 export function probeEngine(target: ProbeTarget): EngineProbe {
