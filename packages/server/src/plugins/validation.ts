@@ -182,15 +182,21 @@ export function installValidation(app: FastifyInstance, workers: Pick<RequestCpu
     return validator;
   });
   app.setSchemaErrorFormatter((errors, dataVar) => validationFailure(errors as ErrorObject[], dataVar));
+  let closing = false;
+  app.addHook('onClose', (_instance, done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onReady', (done) => {
     // One at a time: the pool's queue is short, and requests' own checks share it.
     let chain = Promise.resolve();
     for (const entry of pending.splice(0).sort((a, b) => b.size - a.size)) {
       entry.compiled = chain = chain.then(async () => {
+        if (closing) return;
         try {
           entry.install(evaluateStandalone(await workers.compileValidator(entry.schema, entry.forParameters)));
-        } catch {
-          // Compiled at first use instead.
+        } catch (error) {
+          app.log.warn({ err: error }, 'a route schema could not be compiled in a request worker: it compiles on the event loop at first use');
         }
       });
     }
