@@ -3,6 +3,7 @@ import type { BlockList } from 'node:net';
 import { hashApiKey, parseApiKey } from '@boltz/shared';
 import type { ApiKeyCredential, Storage } from '@boltz/storage';
 import { forbidden, unauthorized } from '../errors.ts';
+import { RecordCache } from '../record-cache.ts';
 import { buildAllowList, ipAllowed } from './ip-allow-list.ts';
 import type { ApiKeyPrincipal } from './principal.ts';
 
@@ -14,7 +15,6 @@ interface CachedKey {
   expiresAtMs: number | null;
   /** Immutable, so every request authenticated by this entry shares it. */
   principal: ApiKeyPrincipal;
-  cachedUntil: number;
 }
 
 /**
@@ -23,9 +23,11 @@ interface CachedKey {
  * once, and other replicas see them within the cache TTL.
  */
 export class ApiKeyAuthenticator {
-  private cache = new Map<string, CachedKey>();
+  private readonly cache: RecordCache<CachedKey>;
 
-  constructor(private readonly storage: Storage, private readonly ttlMs: number) {}
+  constructor(private readonly storage: Storage, ttlMs: number) {
+    this.cache = new RecordCache(ttlMs);
+  }
 
   async authenticate(rawKey: string, clientIp: string, now: number = Date.now()): Promise<ApiKeyPrincipal> {
     if (!parseApiKey(rawKey)) throw unauthorized();
@@ -52,8 +54,8 @@ export class ApiKeyAuthenticator {
   }
 
   private async lookup(hashHex: string, hash: Buffer, now: number): Promise<CachedKey | undefined> {
-    const hit = this.cache.get(hashHex);
-    if (hit && hit.cachedUntil > now) return hit;
+    const hit = this.cache.get(hashHex, now);
+    if (hit) return hit;
     const row = await this.storage.apiKeys.findByHash(hashHex);
     if (!row) {
       this.cache.delete(hashHex);
@@ -73,9 +75,8 @@ export class ApiKeyAuthenticator {
         organizationName: row.organization_name,
         workspaceId: row.workspace_id,
       }),
-      cachedUntil: now + this.ttlMs,
     };
-    if (this.ttlMs > 0) this.cache.set(hashHex, entry);
+    this.cache.set(hashHex, entry, now);
     return entry;
   }
 }
