@@ -71,7 +71,6 @@ async function receiveStreamed(entry: FoundFileInput, receiving: Receiving): Pro
   let size: number;
   let mediaType: string;
   if (file.type === 'base64') {
-    if (!allowedMediaTypes.includes(file.media_type)) throw new InputFetchError(`media_type must be one of ${allowedMediaTypes.join(', ')}`);
     const decoded = await receiving.requestCpu.decodeFile(file.data, file.media_type, receiving.limits.libraryMaxBytes);
     if (!decoded.ok) throw new InputFetchError(decoded.message);
     size = await store([decoded.bytes]);
@@ -90,11 +89,11 @@ async function receiveStreamed(entry: FoundFileInput, receiving: Receiving): Pro
 }
 
 async function receive(entry: FoundFileInput, receiving: Receiving): Promise<ReceivedInputFile> {
-  if (entry.streamed) return receiveStreamed(entry, receiving);
   const { file, allowedMediaTypes } = entry;
+  if (file.type === 'base64' && !allowedMediaTypes.includes(file.media_type)) throw new InputFetchError(`media_type must be one of ${allowedMediaTypes.join(', ')}`);
+  if (entry.streamed) return receiveStreamed(entry, receiving);
   const { policy, requestCpu } = receiving;
   if (file.type === 'base64') {
-    if (!allowedMediaTypes.includes(file.media_type)) throw new InputFetchError(`media_type must be one of ${allowedMediaTypes.join(', ')}`);
     const decoded = await requestCpu.decodeFile(file.data, file.media_type, policy.maxBytes);
     if (!decoded.ok) throw new InputFetchError(decoded.message);
     return { path: entry.path, source: file, echo: entry.echo, data: decoded.bytes, mediaType: file.media_type, filename: filenameFor(entry.path, file.media_type) };
